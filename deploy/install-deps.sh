@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# deploy/install-deps.sh [run|test|bench] — installs the Debian packages trackgen needs for
+# running (run), for the tests (test: adds cmocka and Node.js) or for the benches. Only what is
+# missing is installed; apt-get update runs only when something is missing.
+set -euo pipefail
+
+want=(build-essential cmake pkg-config curl ca-certificates libfcgi-dev libpq-dev libjansson-dev libssl-dev
+      libqrencode-dev libpng-dev postgresql nginx-light)
+case "${1:-run}" in
+    test)  want+=(libcmocka-dev libcurl4-openssl-dev) ;;
+    bench) want+=(wrk nghttp2-client) ;;
+esac
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { [ "${1:-run}" = test ] && want+=(nodejs npm); }
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,157 @@
+# deploy/stack.sh — start and stop a private trackgen stack: PostgreSQL cluster, FastCGI
+# workers and nginx, all under one directory. Sourced by run.sh and tests/integration/run.sh.
+#
+# Layout under $STACK_DIR: pg/ (data), run/ (sockets, pids), log/, secret.
+# Every function is idempotent: starting what runs already is a no-op, stopping what is not
+# running is a no-op. Only processes recorded in our own pid files are ever stopped.
+
+STACK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+
+stack_log() { printf '[stack] %s\n' "$*" >&2; }
+stack_die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+# stack_init DIR: sets the variables every other function uses.
+stack_init() {
+    STACK_DIR=$(mkdir -p "$1" && cd "$1" && pwd)
+    mkdir -p "$STACK_DIR/run" "$STACK_DIR/log"
+    PG_DATA=$STACK_DIR/pg
+    PG_SOCK_DIR=$STACK_DIR/run/pg
+    WORKER_SOCKET=$STACK_DIR/run/trackgen.sock
+    TRACKGEN_DATABASE_URL="host=$PG_SOCK_DIR port=5432 dbname=trackgen user=trackgen"
+    export TRACKGEN_DATABASE_URL
+    # PostgreSQL refuses to run as root: as root, run it as the unprivileged 'postgres' user.
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/false postgres
+        PG_AS=(runuser -u postgres --)
+    else
+        PG_AS=()
+    fi
+}
+
+stack_secret() {
+    local f=$STACK_DIR/secret
+    if [ ! -s "$f" ]; then
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$f")
+    fi
+    TRACKGEN_SECRET=$(cat "$f")
+    export TRACKGEN_SECRET
+}
+
+pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+
+stack_pg_start() {
+    [ -x "$PG_BIN/postgres" ] || stack_die "PostgreSQL server binaries not found (apt-get install postgresql)"
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        stack_log "initialising PostgreSQL cluster in $PG_DATA"
+        mkdir -p "$PG_DATA" "$PG_SOCK_DIR"
+        [ ${#PG_AS[@]} -gt 0 ] && chown postgres: "$PG_DATA" "$PG_SOCK_DIR"
+        if ! "${PG_AS[@]}" test -w "$PG_DATA"; then
+            stack_die "the postgres user cannot write $PG_DATA (a parent directory is not traversable); clone the repository elsewhere, e.g. under /srv or /tmp"
+        fi
+        "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$STACK_DIR/log/initdb.log" 2>&1 \
+            || { cat "$STACK_DIR/log/initdb.log" >&2; stack_die "initdb failed"; }
+        cat >>"$PG_DATA/postgresql.conf" <<CONF
+# trackgen private cluster: unix socket only, in the stack's own directory
+listen_addresses = ''
+unix_socket_directories = '$PG_SOCK_DIR'
+unix_socket_permissions = 0700
+max_connections = 200
+CONF
+    fi
+    mkdir -p "$PG_SOCK_DIR"
+    touch "$STACK_DIR/log/postgres.log"
+    [ ${#PG_AS[@]} -gt 0 ] && chown postgres: "$PG_SOCK_DIR" "$STACK_DIR/log/postgres.log"
+    if pg_running; then
+        return 0
+    fi
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$STACK_DIR/log/postgres.log" -w -t 60 start >/dev/null \
+        || { tail -n 20 "$STACK_DIR/log/postgres.log" >&2; stack_die "PostgreSQL did not start"; }
+}
+
+stack_pg_stop() {
+    pg_running || return 0
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null
+}
+
+stack_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK_DIR" -U postgres "$@"; }
+
+stack_db_create() {
+    stack_psql -d postgres -Atc "SELECT 1 FROM pg_roles WHERE rolname = 'trackgen'" | grep -q 1 \
+        || stack_psql -d postgres -c "CREATE ROLE trackgen LOGIN"
+    stack_psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'trackgen'" | grep -q 1 \
+        || stack_psql -d postgres -c "CREATE DATABASE trackgen OWNER trackgen"
+}
+
+# stack_migrate BIN
+stack_migrate() { (cd "$STACK_ROOT" && "$1" migrate --dir "$STACK_ROOT/sql/migrations"); }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stack_workers_start BIN [THREADS]
+stack_workers_start() {
+    local pidf=$STACK_DIR/run/trackgen.pid
+    pid_alive "$pidf" && return 0
+    TRACKGEN_LISTEN=$WORKER_SOCKET TRACKGEN_THREADS=${2:-${TRACKGEN_THREADS:-32}} \
+        nohup "$1" serve >>"$STACK_DIR/log/trackgen.log" 2>&1 &
+    echo $! >"$pidf"
+    local i
+    for i in $(seq 1 100); do
+        [ -S "$WORKER_SOCKET" ] && return 0
+        pid_alive "$pidf" || { tail -n 20 "$STACK_DIR/log/trackgen.log" >&2; stack_die "trackgen serve exited"; }
+        sleep 0.1
+    done
+    stack_die "trackgen serve did not open $WORKER_SOCKET"
+}
+
+# stack_workers_stop: SIGTERM, then wait for in-flight requests to finish.
+stack_workers_stop() {
+    local pidf=$STACK_DIR/run/trackgen.pid i
+    pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
+    kill -TERM "$(cat "$pidf")"
+    for i in $(seq 1 100); do
+        pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
+        sleep 0.1
+    done
+    stack_log "trackgen did not stop in 10 s; killing it"
+    kill -KILL "$(cat "$pidf")" 2>/dev/null
+    rm -f "$pidf"
+}
+
+# stack_nginx_start LISTEN (e.g. 127.0.0.1:8080)
+stack_nginx_start() {
+    local conf=$STACK_DIR/run/nginx.conf user=""
+    [ "$(id -u)" = 0 ] && user="user root;"
+    sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
+        -e "s|@SOCKET@|$WORKER_SOCKET|g" -e "s|@LISTEN@|$1|g" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+    if pid_alive "$STACK_DIR/run/nginx.pid"; then
+        nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
+        return 0
+    fi
+    nginx -e stderr -t -q -c "$conf" || stack_die "nginx configuration test failed"
+    nginx -e stderr -c "$conf" || stack_die "nginx did not start (is $1 in use?)"
+}
+
+stack_nginx_stop() {
+    local pidf=$STACK_DIR/run/nginx.pid i
+    pid_alive "$pidf" || return 0
+    kill -QUIT "$(cat "$pidf")"
+    for i in $(seq 1 50); do pid_alive "$pidf" || return 0; sleep 0.1; done
+    kill -TERM "$(cat "$pidf")" 2>/dev/null
+}
+
+# stack_wait_ready URL: until /readyz answers 200 (30 s).
+stack_wait_ready() {
+    local i
+    for i in $(seq 1 150); do
+        curl -fsS -o /dev/null "$1/readyz" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    stack_die "$1/readyz did not become ready"
+}
+
+stack_stop_all() {
+    stack_nginx_stop
+    stack_workers_stop
+    stack_pg_stop
+}

@@ -1,0 +1,13 @@
+/*
+ * health.h — GET /healthz (the process is alive; no database) and GET /readyz (the database is
+ * reachable and its schema is at the version this build expects).
+ */
+#ifndef TRACKGEN_HEALTH_H
+#define TRACKGEN_HEALTH_H
+
+#include "http/request.h"
+
+int health_live(request_t *r);
+int health_ready(request_t *r);
+
+#endif

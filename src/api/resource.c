@@ -1,0 +1,193 @@
+/*
+ * resource.c — shared handler shapes (see resource.h).
+ */
+#include "api/resource.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/cursor.h"
+#include "db/rowjson.h"
+#include "http/response.h"
+
+int page_parse(request_t *r, page_t *pg)
+{
+    int rc = query_int(&r->query, "limit", 1, PAGE_MAX_LIMIT, PAGE_DEFAULT_LIMIT, &pg->limit, &r->problem);
+    int64_t after = 0;
+    size_t clen;
+    const char *cursor = query_get(&r->query, "cursor", &clen);
+    if (cursor && cursor_decode(cursor, clen, &after) < 0)
+        rc = problem_field(&r->problem, "query", "cursor", "is not a cursor from this API (use next_cursor as given)");
+    pg->after = arena_printf(r->arena, "%" PRId64, after);
+    pg->fetch = arena_printf(r->arena, "%" PRId64, pg->limit + 1);
+    return rc;
+}
+
+int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char *key_column)
+{
+    int rows = PQntuples(res);
+    int shown = rows > pg->limit ? (int)pg->limit : rows;
+    json_t *data = json_array();
+    for (int i = 0; i < shown; i++)
+        json_array_append_new(data, db_row_json(res, i)); /* append_new steals the row */
+    json_t *next = json_null();
+    if (rows > shown) {
+        int col = PQfnumber(res, key_column);
+        char cur[CURSOR_MAX_LEN];
+        cursor_encode(strtoll(PQgetvalue(res, shown - 1, col), NULL, 10), cur);
+        json_decref(next);
+        next = json_string(cur);
+    }
+    json_t *body = json_object();
+    json_object_set_new(body, "data", data);
+    json_object_set_new(body, "next_cursor", next);
+    return resp_json(r, 200, body);
+}
+
+int query_enum(request_t *r, const char *name, const char *const *values, const char **out)
+{
+    *out = NULL;
+    const char *v = query_get(&r->query, name, NULL);
+    if (!v)
+        return 0;
+    for (const char *const *e = values; *e; e++)
+        if (strcmp(*e, v) == 0) {
+            *out = *e;
+            return 0;
+        }
+    char list[256] = "";
+    for (const char *const *e = values; *e; e++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", e == values ? "" : ", ", *e);
+    return problem_field(&r->problem, "query", name, "must be one of: %s", list);
+}
+
+int body_validated(request_t *r, const field_spec_t *specs, size_t n, field_value_t *out)
+{
+    json_t *body;
+    if (req_json_body(r, &body) < 0)
+        return -1;
+    return validate_object(body, specs, n, out, &r->problem);
+}
+
+/* RFC 7396: objects merge key by key, null removes, anything else replaces. Returns a new reference. */
+static json_t *merge_patch(json_t *target, json_t *patch)
+{
+    if (!json_is_object(patch))
+        return json_incref(patch);
+    json_t *result = json_is_object(target) ? json_deep_copy(target) : json_object();
+    const char *key;
+    json_t *val;
+    json_object_foreach(patch, key, val)
+    {
+        if (json_is_null(val)) {
+            json_object_del(result, key);
+        } else {
+            json_t *merged = merge_patch(json_object_get(result, key), val);
+            json_object_set_new(result, key, merged);
+        }
+    }
+    return result;
+}
+
+static void json_release(void *p)
+{
+    json_decref(p);
+}
+
+int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t *specs, size_t n,
+                       field_value_t *out, bool *changed)
+{
+    json_t *patch;
+    if (req_json_body(r, &patch) < 0)
+        return -1;
+    /* Current writable fields only: read-only columns (id, timestamps) are not patchable. */
+    json_t *row = db_row_json(current, 0);
+    json_t *writable = json_object();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(row, specs[i].name);
+        if (v && !json_is_null(v))
+            json_object_set(writable, specs[i].name, v); /* borrows v: set adds its own reference */
+    }
+    json_decref(row);
+    json_t *merged = merge_patch(writable, patch);
+    *changed = !json_equal(merged, writable);
+    json_decref(writable);
+    arena_cleanup_add(r->arena, json_release, merged); /* out[] borrows strings from merged */
+
+    /* A required field set to null was removed by the merge: put the null back so validation
+     * says "must not be null" rather than "is required". */
+    for (size_t i = 0; i < n; i++) {
+        json_t *pv = json_object_get(patch, specs[i].name);
+        if (pv && json_is_null(pv) && specs[i].required)
+            json_object_set_new(merged, specs[i].name, json_null());
+    }
+    return validate_object(merged, specs, n, out, &r->problem);
+}
+
+#define PATCH_MAX_PARAMS 32
+
+int patch_in_transaction(request_t *r, const patch_shape_t *shape, const char *const *keys, size_t nkeys)
+{
+    assert(nkeys + shape->nspecs <= PATCH_MAX_PARAMS);
+    if (db_begin(r->db, &r->problem) < 0)
+        return -1;
+    PGresult *cur = db_exec(r->db, r->arena, shape->select_for_update, keys, &r->problem);
+    if (!cur)
+        return -1;
+    if (PQntuples(cur) == 0)
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    field_value_t v[PATCH_MAX_PARAMS];
+    bool changed;
+    if (body_merge_patched(r, cur, shape->specs, shape->nspecs, v, &changed) < 0)
+        return -1;
+    if (changed) {
+        const char *params[PATCH_MAX_PARAMS];
+        memcpy(params, keys, nkeys * sizeof *keys);
+        values_to_params(r, shape->specs, v, shape->nspecs, params + nkeys);
+        if (!db_exec(r->db, r->arena, shape->update, params, &r->problem))
+            return -1;
+    }
+    return db_commit(r->db, &r->problem);
+}
+
+void values_to_params(request_t *r, const field_spec_t *specs, const field_value_t *v, size_t n, const char **params)
+{
+    for (size_t i = 0; i < n; i++)
+        params[i] = field_text(r->arena, &v[i], &specs[i]);
+}
+
+int respond_row(request_t *r, const PGresult *res, int status)
+{
+    if (PQntuples(res) < 1)
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    json_t *row = db_row_json(res, 0);
+    return status == 200 ? resp_json_etag(r, row) : resp_json(r, status, row);
+}
+
+int respond_created(request_t *r, const PGresult *res, const char *collection)
+{
+    if (PQntuples(res) < 1)
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    resp_header(r, "Location", "%s/%s", collection, PQgetvalue(res, 0, PQfnumber(res, "id")));
+    return respond_row(r, res, 201);
+}
+
+int respond_done(request_t *r, const PGresult *res)
+{
+    if (PQntuples(res) < 1)
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    return resp_empty(r, 204);
+}
+
+const char *id_param(request_t *r, int64_t id)
+{
+    return arena_printf(r->arena, "%" PRId64, id);
+}
+
+const char *scope_param(request_t *r)
+{
+    return r->who.role == ROLE_PARTNER ? id_param(r, r->who.partner_id) : NULL;
+}

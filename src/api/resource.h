@@ -1,0 +1,67 @@
+/*
+ * resource.h — the shapes every resource handler shares, written once: list pages with cursor
+ * pagination, JSON bodies validated against a field table, merge-patch of the current row, and
+ * answering with one row (404 when there is none).
+ */
+#ifndef TRACKGEN_RESOURCE_H
+#define TRACKGEN_RESOURCE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "api/validate.h"
+#include "db/db.h"
+#include "http/request.h"
+
+#define PAGE_DEFAULT_LIMIT 50
+#define PAGE_MAX_LIMIT 200
+
+typedef struct {
+    int64_t limit; /* rows per page */
+    const char *after; /* id after which the page starts, as an SQL parameter ("0" for the first page) */
+    const char *fetch; /* limit + 1 as an SQL parameter: one extra row tells whether there is a next page */
+} page_t;
+
+/* Reads `limit` and `cursor` from the query. Returns 0 or -1 (problem recorded). */
+int page_parse(request_t *r, page_t *pg);
+/* Answers {data: first `limit` rows, next_cursor} where the cursor is the last row's key_column. */
+int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char *key_column);
+
+/* Reads an optional enum query parameter; *out stays NULL when absent. Returns 0 or -1. */
+int query_enum(request_t *r, const char *name, const char *const *values, const char **out);
+
+/* Reads the JSON body and validates it against specs into out (n entries). Returns 0 or -1. */
+int body_validated(request_t *r, const field_spec_t *specs, size_t n, field_value_t *out);
+/* For PATCH: takes row 0 of current (columns named like the specs), applies the request body as
+ * an RFC 7396 merge patch, validates the merged object into out. *changed tells whether the merge
+ * changed anything. Returns 0 or -1. */
+int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t *specs, size_t n,
+                       field_value_t *out, bool *changed);
+/* A PATCH in one transaction: lock the row (select_for_update, params = keys), merge the body
+ * into it, validate, and run update (params = keys, then the fields in spec order) if anything
+ * changed. Commits on success; 404 when the row does not exist. The caller then answers with
+ * the fresh resource. Returns 0 or -1. */
+typedef struct {
+    db_stmt_t *select_for_update;
+    db_stmt_t *update;
+    const field_spec_t *specs;
+    size_t nspecs;
+} patch_shape_t;
+int patch_in_transaction(request_t *r, const patch_shape_t *shape, const char *const *keys, size_t nkeys);
+
+/* SQL parameters from validated values, in spec order, into params[0..n-1] (NULL = SQL NULL). */
+void values_to_params(request_t *r, const field_spec_t *specs, const field_value_t *v, size_t n, const char **params);
+
+/* Answers row 0 of res as JSON with status (200 adds an ETag); 404 when res has no rows. */
+int respond_row(request_t *r, const PGresult *res, int status);
+/* Like respond_row with 201 and a Location header "<collection>/<id>". */
+int respond_created(request_t *r, const PGresult *res, const char *collection);
+/* 204 if res has a row, else 404. */
+int respond_done(request_t *r, const PGresult *res);
+
+/* The id as text for an SQL parameter (arena memory). */
+const char *id_param(request_t *r, int64_t id);
+/* The caller's partner id as an SQL parameter, NULL for admins (who see everything). */
+const char *scope_param(request_t *r);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * routes.c — the service's route table (see routes.h). Literal routes before parameterised
+ * ones; the allowed query parameters of each route are listed here, so the dispatcher rejects
+ * unknown ones for every handler alike.
+ */
+#include "api/routes.h"
+
+#include "api/api_keys.h"
+#include "api/health.h"
+#include "api/me.h"
+#include "api/offer_access.h"
+#include "api/offer_urls.h"
+#include "api/offers.h"
+#include "api/partners.h"
+
+static const char *const PAGE[] = {"limit", "cursor", NULL};
+static const char *const OFFER_LIST[] = {"limit", "cursor", "status", "q", NULL};
+static const char *const PARTNER_LIST[] = {"limit", "cursor", "status", NULL};
+static const char *const KEY_LIST[] = {"limit", "cursor", "partner_id", NULL};
+
+static const route_t ROUTES[] = {
+    {"GET", "/healthz", health_live, ROUTE_PUBLIC, NULL},
+    {"GET", "/readyz", health_ready, ROUTE_PUBLIC, NULL},
+
+    {"GET", "/v1/me", me_get, ROUTE_ANY_KEY, NULL},
+
+    {"GET", "/v1/offers", offers_list, ROUTE_ANY_KEY, OFFER_LIST},
+    {"POST", "/v1/offers", offers_create, ROUTE_ADMIN, NULL},
+    {"GET", "/v1/offers/{offer_id}", offers_get, ROUTE_ANY_KEY, NULL},
+    {"PATCH", "/v1/offers/{offer_id}", offers_update, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/offers/{offer_id}", offers_archive, ROUTE_ADMIN, NULL},
+
+    {"GET", "/v1/offers/{offer_id}/urls", offer_urls_list, ROUTE_ADMIN, PAGE},
+    {"POST", "/v1/offers/{offer_id}/urls", offer_urls_create, ROUTE_ADMIN, NULL},
+    {"GET", "/v1/offers/{offer_id}/urls/{url_id}", offer_urls_get, ROUTE_ADMIN, NULL},
+    {"PATCH", "/v1/offers/{offer_id}/urls/{url_id}", offer_urls_update, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/offers/{offer_id}/urls/{url_id}", offer_urls_archive, ROUTE_ADMIN, NULL},
+
+    {"GET", "/v1/offers/{offer_id}/partners", offer_access_list, ROUTE_ADMIN, PAGE},
+    {"PUT", "/v1/offers/{offer_id}/partners/{partner_id}", offer_access_grant, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/offers/{offer_id}/partners/{partner_id}", offer_access_revoke, ROUTE_ADMIN, NULL},
+
+    {"GET", "/v1/partners", partners_list, ROUTE_ADMIN, PARTNER_LIST},
+    {"POST", "/v1/partners", partners_create, ROUTE_ADMIN, NULL},
+    {"GET", "/v1/partners/{partner_id}", partners_get, ROUTE_ADMIN, NULL},
+    {"PATCH", "/v1/partners/{partner_id}", partners_update, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/partners/{partner_id}", partners_suspend, ROUTE_ADMIN, NULL},
+
+    {"GET", "/v1/api-keys", api_keys_list, ROUTE_ADMIN, KEY_LIST},
+    {"POST", "/v1/api-keys", api_keys_create, ROUTE_ADMIN, NULL},
+    {"GET", "/v1/api-keys/{key_id}", api_keys_get, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/api-keys/{key_id}", api_keys_revoke, ROUTE_ADMIN, NULL},
+};
+
+const route_t *routes_table(size_t *n)
+{
+    *n = sizeof ROUTES / sizeof ROUTES[0];
+    return ROUTES;
+}

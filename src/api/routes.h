@@ -1,0 +1,20 @@
+/*
+ * routes.h — the route table of the whole service: which method and path go to which handler,
+ * and who may call it.
+ */
+#ifndef TRACKGEN_ROUTES_H
+#define TRACKGEN_ROUTES_H
+
+#include <stddef.h>
+
+#include "http/router.h"
+
+enum {
+    ROUTE_PUBLIC = 0,  /* no API key */
+    ROUTE_ANY_KEY = 1, /* admin or partner key */
+    ROUTE_ADMIN = 2,   /* admin key; for a partner key the route "does not exist" (404) */
+};
+
+const route_t *routes_table(size_t *n);
+
+#endif

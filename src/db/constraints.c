@@ -1,0 +1,25 @@
+/*
+ * constraints.c — which API field each database constraint guards, so a unique or foreign-key
+ * violation becomes a problem+json naming the field. Keep in step with sql/migrations.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "db/db.h"
+
+static const db_constraint_t constraints[] = {
+    {"offers_name_key", "name", "an offer with this name already exists"},
+    {"partners_name_key", "name", "a partner with this name already exists"},
+    {"offer_urls_offer_id_name_key", "name", "this offer already has a URL with this name"},
+    {"api_keys_partner_id_fkey", "partner_id", "no such partner"},
+    {"api_keys_role_partner_check", "partner_id", "is required for partner keys and not allowed for admin keys"},
+    {"offer_partner_access_partner_id_fkey", "partner_id", "no such partner"},
+};
+
+const db_constraint_t *db_constraint_field(const char *constraint)
+{
+    for (size_t i = 0; i < sizeof constraints / sizeof constraints[0]; i++)
+        if (strcmp(constraints[i].constraint, constraint) == 0)
+            return &constraints[i];
+    return NULL;
+}

@@ -1,0 +1,61 @@
+/*
+ * problem.h — the one place that knows RFC 9457 problem details.
+ *
+ * A request carries one problem_t. Handlers and validators record what went wrong (a kind, a
+ * detail, and for validation every bad field with where it came from and why) and return; the
+ * dispatcher turns it into an application/problem+json response. Handlers never format error
+ * JSON themselves. Strings recorded here are copied into the request arena.
+ */
+#ifndef TRACKGEN_PROBLEM_H
+#define TRACKGEN_PROBLEM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+
+typedef enum {
+    PROBLEM_NONE = 0,
+    PROBLEM_VALIDATION,             /* 400, with errors[] */
+    PROBLEM_MALFORMED_JSON,         /* 400 */
+    PROBLEM_UNAUTHORIZED,           /* 401 */
+    PROBLEM_NOT_FOUND,              /* 404 */
+    PROBLEM_METHOD_NOT_ALLOWED,     /* 405 */
+    PROBLEM_CONFLICT,               /* 409, errors[] names the field */
+    PROBLEM_PAYLOAD_TOO_LARGE,      /* 413 */
+    PROBLEM_UNSUPPORTED_MEDIA_TYPE, /* 415 */
+    PROBLEM_INTERNAL,               /* 500 */
+    PROBLEM_SERVICE_UNAVAILABLE,    /* 503 */
+} problem_kind_t;
+
+typedef struct {
+    const char *in;     /* "body", "query", "path" or "header" */
+    const char *field;
+    const char *reason;
+} problem_field_t;
+
+typedef struct {
+    arena_t *arena;
+    problem_kind_t kind;
+    const char *detail; /* NULL: a default detail is derived */
+    problem_field_t *errors;
+    size_t nerrors, cap;
+} problem_t;
+
+void problem_init(problem_t *p, arena_t *a);
+bool problem_has(const problem_t *p);
+/* Sets the kind and detail (printf-style; fmt NULL keeps the default detail). Returns -1 so
+ * handlers can `return problem_set(...)`. A later call overrides an earlier one. */
+int problem_set(problem_t *p, problem_kind_t kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Records one bad field; makes the kind VALIDATION unless a kind is already set. Returns -1. */
+int problem_field(problem_t *p, const char *in, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+int problem_status(problem_kind_t kind);
+const char *problem_type_uri(problem_kind_t kind);
+const char *problem_title(problem_kind_t kind);
+/* New JSON object (caller owns the reference). instance and request_id may be NULL. */
+json_t *problem_to_json(const problem_t *p, const char *instance, const char *request_id);
+
+#endif

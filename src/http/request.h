@@ -1,0 +1,73 @@
+/*
+ * request.h — one HTTP request as the handlers see it.
+ *
+ * Built by the dispatcher from the FastCGI parameters; everything in it lives in the request
+ * arena (freed when the response has been sent). Handlers read the request, do their work and
+ * either set a response (response.h) and return 0, or record a problem and return -1.
+ */
+#ifndef TRACKGEN_REQUEST_H
+#define TRACKGEN_REQUEST_H
+
+#include <fcgiapp.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "http/problem.h"
+#include "http/query.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/config.h"
+
+struct db;
+
+typedef enum { ROLE_NONE = 0, ROLE_ADMIN, ROLE_PARTNER } role_t;
+
+/* Who is calling: filled by authentication. */
+typedef struct {
+    role_t role;
+    int64_t key_id;
+    int64_t partner_id; /* 0 for admins */
+    char key_prefix[16];
+} principal_t;
+
+typedef struct {
+    int status;
+    const char *content_type; /* NULL: no body */
+    const char *body;         /* arena memory */
+    size_t body_len;
+    bool etag;                /* compute a strong ETag over the body and honour If-None-Match */
+    buf_t headers;            /* extra "Name: value\r\n" lines */
+} response_t;
+
+typedef struct request {
+    FCGX_Request *fcgx;
+    arena_t *arena;
+    const config_t *cfg;
+    struct db *db;
+
+    const char *method;
+    const char *path; /* raw path, NUL-terminated copy without the query */
+    size_t path_len;
+    const char *query_string;
+    query_t query;
+    const char *request_id;
+    route_match_t match;
+    principal_t who;
+    problem_t problem;
+    response_t resp;
+    struct timespec started;
+} request_t;
+
+/* The value of an HTTP request header given by its CGI name (e.g. "HTTP_ORIGIN"), or NULL. */
+const char *req_header(const request_t *r, const char *cgi_name);
+/* Reads the body as a JSON object into *out (a new reference, released with the arena).
+ * Checks Content-Type (application/json; for PATCH also application/merge-patch+json), the size
+ * cap, JSON syntax and that the top level is an object. Returns 0, or -1 with the problem set. */
+int req_json_body(request_t *r, json_t **out);
+/* Fills method, path, query_string and request_id from the FastCGI parameters. */
+void req_init_from_fcgi(request_t *r);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * response.c — response building and writing (see response.h).
+ */
+#include "http/response.h"
+
+#include <openssl/sha.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/text.h"
+
+
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+    }
+}
+
+static void set_body_json(request_t *r, int status, json_t *body, const char *content_type)
+{
+    size_t need = json_dumpb(body, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *out = arena_alloc(r->arena, need + 1);
+    json_dumpb(body, out, need, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    out[need] = '\0';
+    json_decref(body);
+    r->resp.status = status;
+    r->resp.content_type = content_type;
+    r->resp.body = out;
+    r->resp.body_len = need;
+    r->resp.etag = false;
+}
+
+int resp_json(request_t *r, int status, json_t *body)
+{
+    set_body_json(r, status, body, "application/json");
+    return 0;
+}
+
+int resp_json_etag(request_t *r, json_t *body)
+{
+    set_body_json(r, 200, body, "application/json");
+    r->resp.etag = true;
+    return 0;
+}
+
+int resp_empty(request_t *r, int status)
+{
+    r->resp.status = status;
+    r->resp.content_type = NULL;
+    r->resp.body = NULL;
+    r->resp.body_len = 0;
+    return 0;
+}
+
+void resp_header(request_t *r, const char *name, const char *fmt, ...)
+{
+    char value[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    buf_printf(&r->resp.headers, "%s: %s\r\n", name, value);
+}
+
+void resp_problem(request_t *r)
+{
+    json_t *j = problem_to_json(&r->problem, r->path, r->request_id);
+    buf_clear(&r->resp.headers);
+    switch (r->problem.kind) {
+    case PROBLEM_UNAUTHORIZED:
+        resp_header(r, "WWW-Authenticate", "Bearer realm=\"trackgen\"");
+        break;
+    case PROBLEM_METHOD_NOT_ALLOWED:
+        resp_header(r, "Allow", "%s", r->match.allow);
+        break;
+    case PROBLEM_SERVICE_UNAVAILABLE:
+        resp_header(r, "Retry-After", "1");
+        break;
+    default:
+        break;
+    }
+    set_body_json(r, problem_status(r->problem.kind), j, "application/problem+json");
+}
+
+/* True if an If-None-Match header lists etag (or is "*"). */
+static bool etag_matches(const char *inm, const char *etag)
+{
+    if (!inm)
+        return false;
+    size_t elen = strlen(etag);
+    for (const char *p = inm; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, etag, elen) == 0 && (p[elen] == '\0' || p[elen] == ',' || p[elen] == ' '))
+            return true;
+        while (*p && *p != ',')
+            p++;
+    }
+    return false;
+}
+
+void resp_send(request_t *r)
+{
+    FCGX_Stream *out = r->fcgx->out;
+    response_t *resp = &r->resp;
+    char etag[44] = "";
+    if (resp->etag && resp->status == 200) {
+        unsigned char md[SHA256_DIGEST_LENGTH];
+        SHA256((const unsigned char *)resp->body, resp->body_len, md);
+        etag[0] = '"';
+        text_hex(md, 20, etag + 1);
+        strcat(etag, "\"");
+        if (etag_matches(req_header(r, "HTTP_IF_NONE_MATCH"), etag))
+            resp_empty(r, 304);
+    }
+    /* The header block is built with the C library's printf (libfcgi's FCGX_FPrintF lacks %zu)
+     * and written in one call. */
+    buf_t h;
+    buf_init(&h, 2 * RESP_HEADERS_MAX);
+    buf_printf(&h, "Status: %d %s\r\nX-Request-Id: %s\r\n", resp->status, reason_phrase(resp->status),
+               r->request_id);
+    if (etag[0])
+        buf_printf(&h, "ETag: %s\r\nCache-Control: private, no-cache\r\n", etag);
+    else
+        buf_append_str(&h, "Cache-Control: no-store\r\n");
+    buf_append(&h, buf_ptr(&resp->headers), resp->headers.len);
+    if (resp->content_type)
+        buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", resp->content_type, resp->body_len);
+    buf_append_str(&h, "\r\n");
+    FCGX_PutStr(buf_ptr(&h), (int)h.len, out);
+    buf_free(&h);
+    bool head = strcmp(r->method, "HEAD") == 0;
+    if (resp->content_type && !head && resp->body_len)
+        FCGX_PutStr(resp->body, (int)resp->body_len, out);
+}

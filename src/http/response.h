@@ -1,0 +1,30 @@
+/*
+ * response.h — setting a handler's response, and writing the finished response to FastCGI.
+ *
+ * Handlers call resp_json()/resp_empty()/resp_header(); the dispatcher calls resp_send() once,
+ * which adds the common headers (X-Request-Id, CORS, ETag/304, Content-Length) and writes it all.
+ */
+#ifndef TRACKGEN_RESPONSE_H
+#define TRACKGEN_RESPONSE_H
+
+#include <jansson.h>
+
+#include "http/request.h"
+
+/* Cap on the extra header lines a handler may add. */
+#define RESP_HEADERS_MAX (16 * 1024)
+
+/* Sets a JSON response. Steals the reference to body. Returns 0. */
+int resp_json(request_t *r, int status, json_t *body);
+/* Like resp_json with status 200, plus a strong ETag and If-None-Match handling. Returns 0. */
+int resp_json_etag(request_t *r, json_t *body);
+/* A response without a body (204, 304). Returns 0. */
+int resp_empty(request_t *r, int status);
+/* Adds a response header line. */
+void resp_header(request_t *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Replaces the response by the request's problem as application/problem+json. */
+void resp_problem(request_t *r);
+/* Writes the response to the FastCGI stream. */
+void resp_send(request_t *r);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * config.c — environment variables to a validated config_t (see config.h).
+ */
+#include "util/config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/url.h"
+
+#define DEFAULT_DATABASE_URL "dbname=trackgen"
+#define DEFAULT_LISTEN "127.0.0.1:9000"
+#define DEFAULT_THREADS 32
+#define DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
+#define DEFAULT_MAX_BODY (1024 * 1024)
+#define MIN_SECRET_LEN 32
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const char *value_or(config_getenv_fn get, const char *name, const char *def)
+{
+    const char *v = get(name);
+    return (v && *v) ? v : def;
+}
+
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool listen_valid(const char *s)
+{
+    if (strchr(s, '/'))
+        return strlen(s) < 108; /* sun_path */
+    const char *colon = strrchr(s, ':');
+    long port;
+    return colon && parse_long(colon + 1, 1, 65535, &port);
+}
+
+/* An origin is scheme://host[:port]: no path, no spaces. */
+static bool origin_valid(const char *p, size_t n)
+{
+    size_t skip = strncmp(p, "https://", 8) == 0 ? 8 : strncmp(p, "http://", 7) == 0 ? 7 : 0;
+    if (skip == 0 || n <= skip)
+        return false;
+    for (size_t i = skip; i < n; i++)
+        if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f || p[i] == '/')
+            return false;
+    return true;
+}
+
+static bool origins_valid(const char *s)
+{
+    if (strcmp(s, "*") == 0)
+        return true;
+    for (const char *p = s;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (!origin_valid(p, n))
+            return false;
+        if (!comma)
+            return true;
+        p = comma + 1;
+    }
+}
+
+int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof *cfg);
+    long n;
+
+    const char *listen = value_or(get, "TRACKGEN_LISTEN", DEFAULT_LISTEN);
+    if (!listen_valid(listen))
+        return fail(err, errlen, "TRACKGEN_LISTEN: '%s' is neither a unix socket path nor host:port", listen);
+
+    const char *threads = value_or(get, "TRACKGEN_THREADS", NULL);
+    n = DEFAULT_THREADS;
+    if (threads && !parse_long(threads, 1, 1024, &n))
+        return fail(err, errlen, "TRACKGEN_THREADS: '%s' is not a whole number from 1 to 1024", threads);
+    cfg->threads = (int)n;
+
+    const char *public_url = value_or(get, "TRACKGEN_PUBLIC_URL", DEFAULT_PUBLIC_URL);
+    size_t pulen = strlen(public_url);
+    while (pulen > 0 && public_url[pulen - 1] == '/')
+        pulen--;
+    if (url_check(public_url, pulen) != URL_OK || memchr(public_url, '?', pulen) || memchr(public_url, '#', pulen)
+        || memchr(public_url, '{', pulen))
+        return fail(err, errlen, "TRACKGEN_PUBLIC_URL: '%s' is not an absolute http(s) URL without query", public_url);
+
+    const char *level = value_or(get, "TRACKGEN_LOG_LEVEL", "info");
+    if (!log_level_parse(level, &cfg->log_level))
+        return fail(err, errlen, "TRACKGEN_LOG_LEVEL: '%s' is not one of debug, info, warn, error", level);
+
+    const char *secret = value_or(get, "TRACKGEN_SECRET", NULL);
+    if (secret && strlen(secret) < MIN_SECRET_LEN)
+        return fail(err, errlen, "TRACKGEN_SECRET: must be at least %d characters (got %zu)", MIN_SECRET_LEN,
+                    strlen(secret));
+    if (!secret && require_secret)
+        return fail(err, errlen, "TRACKGEN_SECRET: is required (at least %d random characters)", MIN_SECRET_LEN);
+
+    const char *max_body = value_or(get, "TRACKGEN_MAX_BODY", NULL);
+    n = DEFAULT_MAX_BODY;
+    if (max_body && !parse_long(max_body, 1024, 64L * 1024 * 1024, &n))
+        return fail(err, errlen, "TRACKGEN_MAX_BODY: '%s' is not a byte count from 1024 to 67108864", max_body);
+    cfg->max_body = (size_t)n;
+
+    const char *origins = value_or(get, "TRACKGEN_CORS_ORIGINS", "*");
+    if (!origins_valid(origins))
+        return fail(err, errlen,
+                    "TRACKGEN_CORS_ORIGINS: '%s' is not '*' or a comma-separated list of http(s) origins", origins);
+
+    cfg->database_url = strdup(value_or(get, "TRACKGEN_DATABASE_URL", DEFAULT_DATABASE_URL));
+    cfg->listen = strdup(listen);
+    cfg->public_url = strndup(public_url, pulen);
+    cfg->secret = secret ? strdup(secret) : NULL;
+    cfg->cors_origins = strdup(origins);
+    if (!cfg->database_url || !cfg->listen || !cfg->public_url || (secret && !cfg->secret) || !cfg->cors_origins) {
+        config_free(cfg);
+        return fail(err, errlen, "out of memory");
+    }
+    return 0;
+}
+
+void config_free(config_t *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->database_url);
+    free(cfg->listen);
+    free(cfg->public_url);
+    free(cfg->secret);
+    free(cfg->cors_origins);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+bool config_origin_allowed(const config_t *cfg, const char *origin, size_t len)
+{
+    const char *p = cfg->cors_origins;
+    if (strcmp(p, "*") == 0)
+        return true;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n == len && memcmp(p, origin, len) == 0)
+            return true;
+        p += n + (comma ? 1 : 0);
+    }
+    return false;
+}

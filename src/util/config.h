@@ -1,0 +1,38 @@
+/*
+ * config.h — trackgen's configuration, read once from environment variables at start.
+ *
+ * Every value is validated here with a message naming the variable; the rest of the program
+ * trusts the struct. The table of variables and defaults is in README.md. The config is owned by
+ * main() for the life of the process (config_free at exit).
+ */
+#ifndef TRACKGEN_CONFIG_H
+#define TRACKGEN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/log.h"
+
+typedef struct {
+    char *database_url;   /* libpq conninfo string or URI */
+    char *listen;         /* unix socket path (contains '/') or host:port / :port */
+    int threads;          /* worker threads, each with its own database connection */
+    char *public_url;     /* base for generated links, no trailing slash */
+    log_level_t log_level;
+    char *secret;         /* signing secret, >= 32 bytes; NULL if not required and not set */
+    size_t max_body;      /* request body cap in bytes */
+    char *cors_origins;   /* "*" or comma-separated list of exact origins */
+} config_t;
+
+typedef const char *(*config_getenv_fn)(const char *name);
+
+/* Fills cfg from get(name) (pass getenv in production). require_secret: TRACKGEN_SECRET must be set.
+ * Returns 0, or -1 with a one-line message in err naming the variable. On error cfg holds nothing
+ * to free. */
+int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *err, size_t errlen);
+void config_free(config_t *cfg);
+
+/* True if origin (length len) is allowed by the cors_origins list. */
+bool config_origin_allowed(const config_t *cfg, const char *origin, size_t len);
+
+#endif

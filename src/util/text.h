@@ -1,0 +1,25 @@
+/*
+ * text.h — small pure helpers for strings off the wire: UTF-8 length and validity, control
+ * characters, hex, and escaping for SQL LIKE patterns. Strings are (pointer, length) slices.
+ */
+#ifndef TRACKGEN_TEXT_H
+#define TRACKGEN_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+
+bool text_utf8_valid(const char *s, size_t len);
+/* Number of code points; s must be valid UTF-8. */
+size_t text_utf8_length(const char *s, size_t len);
+/* True if s contains C0/C1 control characters or DEL; with allow_newlines, \n \r \t are fine. */
+bool text_has_control(const char *s, size_t len, bool allow_newlines);
+/* Writes 2*n lowercase hex digits and a NUL to out (size >= 2*n + 1). */
+void text_hex(const unsigned char *in, size_t n, char *out);
+/* Copy of s with \ % _ escaped by a backslash, for `LIKE … ESCAPE '\'`. Memory from the arena. */
+char *text_like_escape(arena_t *a, const char *s, size_t len);
+/* Exact ASCII token check: 1..max chars of [A-Za-z0-9._-]. */
+bool text_is_token(const char *s, size_t len, size_t max);
+
+#endif
