@@ -118,11 +118,16 @@ stack_workers_stop() {
     rm -f "$pidf"
 }
 
-# stack_nginx_start LISTEN (e.g. 127.0.0.1:8080)
+# stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
+# keep-alive with N kept connections (for measurements; see deploy/nginx.conf.template).
 stack_nginx_start() {
-    local conf=$STACK_DIR/run/nginx.conf user=""
+    local conf=$STACK_DIR/run/nginx.conf user="" ka="" kc=""
     [ "$(id -u)" = 0 ] && user="user root;"
-    sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
+    if [ -n "${NGINX_UPSTREAM_KEEPALIVE:-}" ]; then
+        ka="keepalive $NGINX_UPSTREAM_KEEPALIVE;"
+        kc="fastcgi_keep_conn on;"
+    fi
+    sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@UPSTREAM_KEEPALIVE@|$ka|" -e "s|@KEEP_CONN@|$kc|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
         -e "s|@SOCKET@|$WORKER_SOCKET|g" -e "s|@LISTEN@|$1|g" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload

@@ -1,0 +1,63 @@
+# bench/lib.sh — shared by the bench scripts: a private stack on free ports with the release
+# build, and wrk runs reduced to one line of figures. Sourced, not run.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$BENCH_ROOT/deploy/stack.sh"
+
+bench_free_port() {
+    node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# bench_build: release build into build-bench/, prints the binary path.
+bench_build() {
+    "$BENCH_ROOT/deploy/install-deps.sh" bench >&2
+    cmake -S "$BENCH_ROOT" -B "$BENCH_ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DTRACKGEN_TESTS=OFF >/dev/null
+    cmake --build "$BENCH_ROOT/build-bench" -j "$(nproc)" >/dev/null
+    echo "$BENCH_ROOT/build-bench/trackgen"
+}
+
+# bench_wrk NAME URL [wrk args...]: runs wrk -t1 -c32 -d${BENCH_SECONDS:-10}s --latency and
+# prints "NAME rps p50_ms p99_ms non2xx3xx". Sets WRK_RPS, WRK_P50, WRK_P99.
+bench_wrk() {
+    local name=$1 url=$2
+    shift 2
+    local out
+    out=$(wrk -t1 -c"${BENCH_CONNECTIONS:-32}" -d"${BENCH_SECONDS:-10}s" --latency "$@" "$url")
+    WRK_RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    WRK_P50=$(awk '$1 == "50%" {print $2}' <<<"$out" | bench_ms)
+    WRK_P99=$(awk '$1 == "99%" {print $2}' <<<"$out" | bench_ms)
+    local bad
+    bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+    printf '%-44s %10s rps   p50 %7s ms   p99 %7s ms   non-2xx/3xx %s\n' "$name" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "${bad:-0}"
+}
+
+# wrk prints latencies as 512.00us / 1.20ms / 1.01s: normalise to milliseconds.
+bench_ms() {
+    awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } printf "%.3f", v }'
+}
+
+# bench_nginx_static PORT DIR: an nginx answering 200 with a small JSON body itself (the ceiling).
+bench_nginx_static() {
+    local port=$1 dir=$2 user=""
+    [ "$(id -u)" = 0 ] && user="user root;"
+    mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<CONF
+$user
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/body; fastcgi_temp_path $dir/fcgi; proxy_temp_path $dir/proxy;
+    uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location / { default_type application/json; return 200 '{"status":"ok"}'; }
+    }
+}
+CONF
+    nginx -e stderr -c "$dir/nginx.conf"
+}
+
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# test.sh — everything needed, then every test: installs missing packages, builds trackgen
+# twice (plain, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the cmocka unit
+# tests in both builds, lints the OpenAPI spec and runs the integration suite against the real
+# stack (nginx → sanitizer-built workers → PostgreSQL).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JOBS=$(nproc)
+
+step() { printf '\n== %s\n' "$*"; }
+passed=0 failed=0
+record() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
+
+step "dependencies"
+deploy/install-deps.sh test
+
+step "build (plain) and unit tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACKGEN_TESTS=ON >/dev/null
+cmake --build build -j "$JOBS" >/dev/null
+set +e
+(cd build && ctest --output-on-failure -j "$JOBS"); record $?
+set -e
+
+step "build (ASan + UBSan) and unit tests"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTRACKGEN_TESTS=ON -DTRACKGEN_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$JOBS" >/dev/null
+set +e
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS"); record $?
+set -e
+
+step "integration test dependencies (npm)"
+(cd tests/integration && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+
+step "integration tests (nginx → ASan/UBSan workers → PostgreSQL; OpenAPI lint and response validation)"
+set +e
+tests/integration/run.sh "$ROOT/build-asan/trackgen"; record $?
+set -e
+
+printf '\ntest suites: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# tests/integration/run.sh [TRACKGEN_BIN] — the integration suite on the real stack.
+#
+# Starts a private stack in a temporary directory (PostgreSQL on a unix socket, trackgen workers
+# built with ASan+UBSan when given that binary, nginx on a free 127.0.0.1 port), creates an admin
+# key, runs the Node tests (tests/integration/*.test.mjs, every response checked against
+# openapi/openapi.yaml) and stops everything. Fails if any sanitizer reported anything.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN=$(realpath "${1:-$ROOT/build/trackgen}")
+[ -x "$BIN" ] || { echo "no trackgen binary at $BIN" >&2; exit 1; }
+
+source "$ROOT/deploy/stack.sh"
+WORK=$(mktemp -d /tmp/trackgen-it.XXXXXX)
+chmod 755 "$WORK"
+stack_init "$WORK"
+
+cleanup() {
+    local rc=$?
+    stack_stop_all || true
+    if [ $rc -ne 0 ]; then
+        echo "--- last lines of the worker log ($WORK/log/trackgen.log) ---" >&2
+        tail -n 30 "$WORK/log/trackgen.log" >&2 || true
+        echo "(stack directory kept: $WORK)" >&2
+    elif [ -z "${KEEP_STACK:-}" ]; then
+        rm -rf "$WORK"
+    fi
+    exit $rc
+}
+trap cleanup EXIT
+
+# Sanitizer reports go to files; any file means failure. Leak checks run when each process exits.
+export ASAN_OPTIONS="log_path=$WORK/log/asan:detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="log_path=$WORK/log/ubsan:print_stacktrace=1:halt_on_error=1"
+export TRACKGEN_MAX_BODY=1048576
+export TRACKGEN_LOG_LEVEL=info
+export TRACKGEN_THREADS=${TRACKGEN_THREADS:-8}
+
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+BASE_URL="http://127.0.0.1:$PORT"
+export TRACKGEN_PUBLIC_URL=$BASE_URL
+
+stack_secret
+stack_pg_start
+stack_db_create
+stack_migrate "$BIN" >/dev/null
+TG_ADMIN_KEY=$("$BIN" keys create --admin --name integration 2>/dev/null)
+stack_workers_start "$BIN"
+stack_nginx_start "127.0.0.1:$PORT"
+stack_wait_ready "$BASE_URL"
+
+# The tests stop and start PostgreSQL through this script.
+cat >"$WORK/stack-ctl" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+source "$ROOT/deploy/stack.sh"
+stack_init "$WORK"
+case "\${1:-}" in
+  pg-stop) stack_pg_stop ;;
+  pg-start) stack_pg_start ;;
+  *) echo "usage: stack-ctl pg-stop|pg-start" >&2; exit 2 ;;
+esac
+CTL
+chmod +x "$WORK/stack-ctl"
+
+export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_OPENAPI=$ROOT/openapi/openapi.yaml
+export TG_MAX_BODY=$TRACKGEN_MAX_BODY
+set +e
+(cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
+status=$?
+set -e
+
+stack_workers_stop # a clean shutdown also runs LeakSanitizer in the worker
+shopt -s nullglob
+reports=("$WORK"/log/asan.* "$WORK"/log/ubsan.*)
+if [ ${#reports[@]} -gt 0 ]; then
+    echo "sanitizer reports:" >&2
+    cat "${reports[@]}" >&2
+    status=1
+fi
+if grep -q 'runtime error:' "$WORK/log/trackgen.log"; then
+    grep 'runtime error:' "$WORK/log/trackgen.log" >&2
+    status=1
+fi
+exit $status
