@@ -1,0 +1,131 @@
+/*
+ * token.c — signing and verifying tracking-link tokens (see token.h). Pure: no I/O.
+ */
+#include "track/token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+
+#define TOKEN_VERSION 1
+#define MAC_LEN 10
+#define MAX_PAYLOAD (1 + 3 * 9)
+#define MAX_RAW (MAX_PAYLOAD + MAC_LEN)
+
+static const char DOMAIN[] = "trackgen-link"; /* separates these MACs from any other use of the secret */
+
+/* Unsigned LEB128; values < 2^63 need at most 9 bytes. */
+static size_t varint_put(uint64_t v, unsigned char *p)
+{
+    size_t n = 0;
+    do {
+        unsigned char b = v & 0x7f;
+        v >>= 7;
+        p[n++] = b | (v ? 0x80 : 0);
+    } while (v);
+    return n;
+}
+
+/* Reads a minimal varint; returns bytes used or 0 if malformed. */
+static size_t varint_get(const unsigned char *p, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < len && i < 9; i++) {
+        v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+        if (!(p[i] & 0x80)) {
+            if (i > 0 && p[i] == 0) /* non-minimal encoding: one value, one token */
+                return 0;
+            *out = v;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+static void mac(const unsigned char *secret, size_t secret_len, const unsigned char *payload, size_t n,
+                unsigned char out[MAC_LEN])
+{
+    unsigned char msg[sizeof DOMAIN + MAX_PAYLOAD];
+    memcpy(msg, DOMAIN, sizeof DOMAIN); /* includes the NUL separator */
+    memcpy(msg + sizeof DOMAIN, payload, n);
+    unsigned char full[EVP_MAX_MD_SIZE];
+    unsigned int full_len = 0;
+    HMAC(EVP_sha256(), secret, (int)secret_len, msg, sizeof DOMAIN + n, full, &full_len);
+    memcpy(out, full, MAC_LEN);
+}
+
+int token_sign(const token_claims_t *c, const unsigned char *secret, size_t secret_len, char *out)
+{
+    if (c->partner_id < 1 || c->offer_id < 1 || c->offer_url_id < 0)
+        return -1;
+    unsigned char raw[MAX_RAW];
+    size_t n = 0;
+    raw[n++] = TOKEN_VERSION;
+    n += varint_put((uint64_t)c->partner_id, raw + n);
+    n += varint_put((uint64_t)c->offer_id, raw + n);
+    n += varint_put((uint64_t)c->offer_url_id, raw + n);
+    mac(secret, secret_len, raw, n, raw + n);
+    n += MAC_LEN;
+    if ((n * 4 + 2) / 3 > TOKEN_MAX_LEN)
+        return -1;
+    unsigned char b64[4 * ((MAX_RAW + 2) / 3) + 1];
+    int m = EVP_EncodeBlock(b64, raw, (int)n);
+    while (m > 0 && b64[m - 1] == '=')
+        m--;
+    for (int i = 0; i < m; i++)
+        out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : (char)b64[i];
+    out[m] = '\0';
+    return m;
+}
+
+bool token_verify(const char *s, size_t len, const unsigned char *secret, size_t secret_len, token_claims_t *c)
+{
+    if (len < 4 || len > TOKEN_MAX_LEN || len % 4 == 1)
+        return false;
+    unsigned char b64[TOKEN_MAX_LEN + 4];
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '-')
+            ch = '+';
+        else if (ch == '_')
+            ch = '/';
+        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+            return false;
+        b64[i] = (unsigned char)ch;
+    }
+    size_t padded = len;
+    while (padded % 4)
+        b64[padded++] = '=';
+    unsigned char raw[(TOKEN_MAX_LEN + 4) / 4 * 3];
+    int n = EVP_DecodeBlock(raw, b64, (int)padded);
+    if (n < 0)
+        return false;
+    size_t rawlen = (size_t)n - (padded - len);
+    if (rawlen < 1 + 3 + MAC_LEN || raw[0] != TOKEN_VERSION)
+        return false;
+    /* Re-encoding must give the same text: rejects alternative spellings of the last character. */
+    size_t payload_len = rawlen - MAC_LEN;
+    uint64_t ids[3];
+    size_t off = 1;
+    for (int i = 0; i < 3; i++) {
+        size_t used = varint_get(raw + off, payload_len - off, &ids[i]);
+        if (!used || ids[i] > INT64_MAX)
+            return false;
+        off += used;
+    }
+    if (off != payload_len)
+        return false;
+    unsigned char expect[MAC_LEN];
+    mac(secret, secret_len, raw, payload_len, expect);
+    if (CRYPTO_memcmp(expect, raw + payload_len, MAC_LEN) != 0)
+        return false;
+    token_claims_t got = {(int64_t)ids[0], (int64_t)ids[1], (int64_t)ids[2]};
+    if (got.partner_id < 1 || got.offer_id < 1)
+        return false;
+    char again[TOKEN_MAX_LEN + 1];
+    if (token_sign(&got, secret, secret_len, again) != (int)len || memcmp(again, s, len) != 0)
+        return false;
+    *c = got;
+    return true;
+}
