@@ -17,9 +17,10 @@ stack_init() {
     mkdir -p "$STACK_DIR/run" "$STACK_DIR/log"
     PG_DATA=$STACK_DIR/pg
     PG_SOCK_DIR=$STACK_DIR/run/pg
-    WORKER_SOCKET=$STACK_DIR/run/trackgen.sock
+    SPOOL_DIR=$STACK_DIR/spool
     TRACKGEN_DATABASE_URL="host=$PG_SOCK_DIR port=5432 dbname=trackgen user=trackgen"
     export TRACKGEN_DATABASE_URL
+    export TRACKGEN_SPOOL_DIR=$SPOOL_DIR
     # PostgreSQL refuses to run as root: as root, run it as the unprivileged 'postgres' user.
     if [ "$(id -u)" = 0 ]; then
         id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/false postgres
@@ -88,34 +89,51 @@ stack_migrate() { (cd "$STACK_ROOT" && "$1" migrate --dir "$STACK_ROOT/sql/migra
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# stack_workers_start BIN [THREADS]
-stack_workers_start() {
-    local pidf=$STACK_DIR/run/trackgen.pid
+# Two worker processes (1 and 2), each on its own socket, sharing the spool directory.
+worker_socket() { echo "$STACK_DIR/run/trackgen-$1.sock"; }
+worker_pidfile() { echo "$STACK_DIR/run/trackgen-$1.pid"; }
+
+# stack_worker_start BIN N [THREADS]: starts worker N unless it runs.
+stack_worker_start() {
+    local pidf sock i
+    pidf=$(worker_pidfile "$2")
+    sock=$(worker_socket "$2")
     pid_alive "$pidf" && return 0
-    TRACKGEN_LISTEN=$WORKER_SOCKET TRACKGEN_THREADS=${2:-${TRACKGEN_THREADS:-32}} \
-        nohup "$1" serve >>"$STACK_DIR/log/trackgen.log" 2>&1 &
+    TRACKGEN_LISTEN=$sock TRACKGEN_THREADS=${3:-${TRACKGEN_THREADS:-16}} \
+        nohup "$1" serve >>"$STACK_DIR/log/trackgen-$2.log" 2>&1 &
     echo $! >"$pidf"
-    local i
     for i in $(seq 1 100); do
-        [ -S "$WORKER_SOCKET" ] && return 0
-        pid_alive "$pidf" || { tail -n 20 "$STACK_DIR/log/trackgen.log" >&2; stack_die "trackgen serve exited"; }
+        [ -S "$sock" ] && return 0
+        pid_alive "$pidf" || { tail -n 20 "$STACK_DIR/log/trackgen-$2.log" >&2; stack_die "trackgen serve exited"; }
         sleep 0.1
     done
-    stack_die "trackgen serve did not open $WORKER_SOCKET"
+    stack_die "trackgen serve did not open $sock"
 }
 
-# stack_workers_stop: SIGTERM, then wait for in-flight requests to finish.
-stack_workers_stop() {
-    local pidf=$STACK_DIR/run/trackgen.pid i
+# stack_workers_start BIN [THREADS per process]
+stack_workers_start() {
+    stack_worker_start "$1" 1 "${2:-}"
+    stack_worker_start "$1" 2 "${2:-}"
+}
+
+# stack_worker_stop N: SIGTERM, then wait for in-flight requests to finish.
+stack_worker_stop() {
+    local pidf i
+    pidf=$(worker_pidfile "$1")
     pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
     kill -TERM "$(cat "$pidf")"
     for i in $(seq 1 100); do
         pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
         sleep 0.1
     done
-    stack_log "trackgen did not stop in 10 s; killing it"
+    stack_log "trackgen worker $1 did not stop in 10 s; killing it"
     kill -KILL "$(cat "$pidf")" 2>/dev/null
     rm -f "$pidf"
+}
+
+stack_workers_stop() {
+    stack_worker_stop 1
+    stack_worker_stop 2
 }
 
 # stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
@@ -128,7 +146,8 @@ stack_nginx_start() {
         kc="fastcgi_keep_conn on;"
     fi
     sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@UPSTREAM_KEEPALIVE@|$ka|" -e "s|@KEEP_CONN@|$kc|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
-        -e "s|@SOCKET@|$WORKER_SOCKET|g" -e "s|@LISTEN@|$1|g" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+        -e "s|@SOCKET1@|$(worker_socket 1)|g" -e "s|@SOCKET2@|$(worker_socket 2)|g" -e "s|@LISTEN@|$1|g" \
+        -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
         return 0

@@ -15,7 +15,12 @@
 
 int page_parse(request_t *r, page_t *pg)
 {
-    int rc = query_int(&r->query, "limit", 1, PAGE_MAX_LIMIT, PAGE_DEFAULT_LIMIT, &pg->limit, &r->problem);
+    return page_parse_limits(r, pg, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT);
+}
+
+int page_parse_limits(request_t *r, page_t *pg, int64_t def, int64_t max)
+{
+    int rc = query_int(&r->query, "limit", 1, max, def, &pg->limit, &r->problem);
     int64_t after = 0;
     size_t clen;
     const char *cursor = query_get(&r->query, "cursor", &clen);
@@ -26,15 +31,25 @@ int page_parse(request_t *r, page_t *pg)
     return rc;
 }
 
-int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char *key_column)
+int page_rows(const PGresult *res, const page_t *pg)
 {
     int rows = PQntuples(res);
-    int shown = rows > pg->limit ? (int)pg->limit : rows;
+    return rows > pg->limit ? (int)pg->limit : rows;
+}
+
+int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char *key_column)
+{
     json_t *data = json_array();
-    for (int i = 0; i < shown; i++)
+    for (int i = 0; i < page_rows(res, pg); i++)
         json_array_append_new(data, db_row_json(res, i)); /* append_new steals the row */
+    return page_envelope(r, data, res, pg, key_column);
+}
+
+int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column)
+{
+    int shown = page_rows(res, pg);
     json_t *next = json_null();
-    if (rows > shown) {
+    if (PQntuples(res) > shown) {
         int col = PQfnumber(res, key_column);
         char cur[CURSOR_MAX_LEN];
         cursor_encode(strtoll(PQgetvalue(res, shown - 1, col), NULL, 10), cur);

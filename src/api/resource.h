@@ -22,10 +22,17 @@ typedef struct {
     const char *fetch; /* limit + 1 as an SQL parameter: one extra row tells whether there is a next page */
 } page_t;
 
-/* Reads `limit` and `cursor` from the query. Returns 0 or -1 (problem recorded). */
+/* Reads `limit` (1..PAGE_MAX_LIMIT, default PAGE_DEFAULT_LIMIT) and `cursor` from the query.
+ * Returns 0 or -1 (problem recorded). */
 int page_parse(request_t *r, page_t *pg);
+/* The same with other bounds for `limit`. */
+int page_parse_limits(request_t *r, page_t *pg, int64_t def, int64_t max);
 /* Answers {data: first `limit` rows, next_cursor} where the cursor is the last row's key_column. */
 int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char *key_column);
+/* How many of res's rows belong on this page (it holds up to limit + 1). */
+int page_rows(const PGresult *res, const page_t *pg);
+/* Answers {data, next_cursor} for items the caller built from the page's rows (steals data). */
+int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column);
 
 /* Reads an optional enum query parameter; *out stays NULL when absent. Returns 0 or -1. */
 int query_enum(request_t *r, const char *name, const char *const *values, const char **out);

@@ -12,6 +12,8 @@
 #include "api/offer_urls.h"
 #include "api/offers.h"
 #include "api/partners.h"
+#include "api/tracking_links.h"
+#include "track/click.h"
 
 static const char *const PAGE[] = {"limit", "cursor", NULL};
 static const char *const OFFER_LIST[] = {"limit", "cursor", "status", "q", NULL};
@@ -21,6 +23,10 @@ static const char *const KEY_LIST[] = {"limit", "cursor", "partner_id", NULL};
 static const route_t ROUTES[] = {
     {"GET", "/healthz", health_live, ROUTE_PUBLIC, NULL},
     {"GET", "/readyz", health_ready, ROUTE_PUBLIC, NULL},
+
+    {"GET", "/c/{token:str}", click_redirect, ROUTE_PUBLIC, ROUTER_QUERY_ANY},
+    {"GET", "/i/{token:str}", click_impression, ROUTE_PUBLIC, ROUTER_QUERY_ANY},
+    {"POST", "/v1/clicks", click_direct, ROUTE_PUBLIC | ROUTE_CORS_ANY, NULL},
 
     {"GET", "/v1/me", me_get, ROUTE_ANY_KEY, NULL},
 
@@ -39,6 +45,8 @@ static const route_t ROUTES[] = {
     {"GET", "/v1/offers/{offer_id}/partners", offer_access_list, ROUTE_ADMIN, PAGE},
     {"PUT", "/v1/offers/{offer_id}/partners/{partner_id}", offer_access_grant, ROUTE_ADMIN, NULL},
     {"DELETE", "/v1/offers/{offer_id}/partners/{partner_id}", offer_access_revoke, ROUTE_ADMIN, NULL},
+
+    {"POST", "/v1/tracking-links", tracking_links_create, ROUTE_ANY_KEY, PAGE},
 
     {"GET", "/v1/partners", partners_list, ROUTE_ADMIN, PARTNER_LIST},
     {"POST", "/v1/partners", partners_create, ROUTE_ADMIN, NULL},

@@ -102,6 +102,8 @@ static int check_value(const field_spec_t *spec, const json_t *j, field_value_t 
             return problem_field(p, "body", spec->name, "must be true or false");
         v->b = json_is_true(j);
         return 0;
+    case VF_ANY:
+        return 0;
     default:
         return check_string(spec, j, v, p);
     }
@@ -131,6 +133,7 @@ int validate_object(const json_t *obj, const field_spec_t *specs, size_t n, fiel
             continue;
         }
         v->present = true;
+        v->json = j;
         if (json_is_null(j)) {
             v->is_null = true;
             if (spec->required || !spec->nullable)

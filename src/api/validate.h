@@ -26,6 +26,7 @@ typedef enum {
     VF_CURRENCY, /* ISO 4217 style: three uppercase ASCII letters */
     VF_INT,      /* integer in [min, max] */
     VF_BOOL,
+    VF_ANY,      /* any JSON value; the caller checks it (value in field_value_t.json) */
 } vf_kind_t;
 
 typedef struct {
@@ -45,6 +46,7 @@ typedef struct {
     size_t len;
     int64_t i;
     bool b;
+    const json_t *json; /* the value as given (borrowed) */
 } field_value_t;
 
 /* obj must be a JSON object. out has n entries. Returns 0, or -1 with every problem recorded. */

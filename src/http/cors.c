@@ -7,12 +7,12 @@
 
 #include "http/response.h"
 
-static const char *allowed_origin(const request_t *r)
+static const char *allowed_origin(const request_t *r, bool any_origin)
 {
     const char *origin = req_header(r, "HTTP_ORIGIN");
     if (!origin || !*origin || strlen(origin) > 256 || strpbrk(origin, "\r\n"))
         return NULL;
-    return config_origin_allowed(r->cfg, origin, strlen(origin)) ? origin : NULL;
+    return any_origin || config_origin_allowed(r->cfg, origin, strlen(origin)) ? origin : NULL;
 }
 
 bool cors_is_preflight(const request_t *r)
@@ -21,9 +21,9 @@ bool cors_is_preflight(const request_t *r)
     return strcmp(r->method, "OPTIONS") == 0 && m && *m;
 }
 
-void cors_preflight_headers(request_t *r, const char *allow)
+void cors_preflight_headers(request_t *r, const char *allow, bool any_origin)
 {
-    const char *origin = allowed_origin(r);
+    const char *origin = allowed_origin(r, any_origin);
     if (!origin)
         return;
     resp_header(r, "Access-Control-Allow-Origin", "%s", origin);
@@ -34,9 +34,9 @@ void cors_preflight_headers(request_t *r, const char *allow)
     resp_header(r, "Vary", "Origin");
 }
 
-void cors_response_headers(request_t *r)
+void cors_response_headers(request_t *r, bool any_origin)
 {
-    const char *origin = allowed_origin(r);
+    const char *origin = allowed_origin(r, any_origin);
     if (!origin)
         return;
     resp_header(r, "Access-Control-Allow-Origin", "%s", origin);

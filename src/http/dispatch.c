@@ -1,7 +1,7 @@
 /*
  * dispatch.c — the life of one request (see dispatch.h). The only place that decides 404/405,
- * answers OPTIONS, enforces the route's auth requirement and makes sure a failed handler leaves
- * no open transaction behind.
+ * answers OPTIONS, checks query parameters against the route, enforces the route's auth
+ * requirement and makes sure a failed handler leaves no open transaction behind.
  */
 #include "http/dispatch.h"
 
@@ -14,6 +14,16 @@
 #include "http/response.h"
 #include "util/log.h"
 
+/* True if some route of this path with the given method may be called from any origin. */
+static bool path_cors_any(request_t *r, const char *method)
+{
+    size_t n;
+    const route_t *routes = routes_table(&n);
+    route_match_t m;
+    return method && router_match(routes, n, method, r->path, r->path_len, &m) == ROUTE_MATCH
+           && (m.route->flags & ROUTE_CORS_ANY);
+}
+
 static int answer_options(request_t *r)
 {
     size_t n;
@@ -21,16 +31,24 @@ static int answer_options(request_t *r)
     if (router_match(routes, n, "OPTIONS", r->path, r->path_len, &r->match) == ROUTE_NO_PATH)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     if (cors_is_preflight(r))
-        cors_preflight_headers(r, r->match.allow);
+        cors_preflight_headers(r, r->match.allow,
+                               path_cors_any(r, req_header(r, "HTTP_ACCESS_CONTROL_REQUEST_METHOD")));
     else
         resp_header(r, "Allow", "%s", r->match.allow);
     return resp_empty(r, 204);
 }
 
+static int parse_query(request_t *r, const route_t *route)
+{
+    bool any = route->query == ROUTER_QUERY_ANY;
+    if (query_parse(r->arena, r->query_string, strlen(r->query_string), any, &r->query, &r->problem) < 0)
+        return -1;
+    static const char *const none[] = {NULL};
+    return any ? 0 : query_allow_only(&r->query, route->query ? route->query : none, &r->problem);
+}
+
 static int route_and_run(request_t *r)
 {
-    if (query_parse(r->arena, r->query_string, strlen(r->query_string), &r->query, &r->problem) < 0)
-        return -1;
     if (strcmp(r->method, "OPTIONS") == 0)
         return answer_options(r);
 
@@ -46,12 +64,12 @@ static int route_and_run(request_t *r)
         break;
     }
     const route_t *route = r->match.route;
-    static const char *const no_params[] = {NULL};
-    if (query_allow_only(&r->query, route->query ? route->query : no_params, &r->problem) < 0)
+    if (parse_query(r, route) < 0)
         return -1;
-    if (route->flags != ROUTE_PUBLIC && auth_authenticate(r) < 0)
+    int auth = route->flags & ROUTE_AUTH_MASK;
+    if (auth != ROUTE_PUBLIC && auth_authenticate(r) < 0)
         return -1;
-    if (route->flags == ROUTE_ADMIN && r->who.role != ROLE_ADMIN)
+    if (auth == ROUTE_ADMIN && r->who.role != ROLE_ADMIN)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     return route->handler(r);
 }
@@ -75,7 +93,7 @@ void dispatch_request(request_t *r)
         resp_problem(r);
     }
     if (!cors_is_preflight(r))
-        cors_response_headers(r);
+        cors_response_headers(r, r->match.route && (r->match.route->flags & ROUTE_CORS_ANY));
     resp_send(r);
 
     access_entry_t e = {

@@ -41,7 +41,7 @@ static char *decode(arena_t *a, const char *s, size_t len, size_t *out_len)
     return out;
 }
 
-int query_parse(arena_t *a, const char *qs, size_t len, query_t *q, problem_t *p)
+int query_parse(arena_t *a, const char *qs, size_t len, bool lenient, query_t *q, problem_t *p)
 {
     q->n = 0;
     size_t i = 0;
@@ -59,6 +59,10 @@ int query_parse(arena_t *a, const char *qs, size_t len, query_t *q, problem_t *p
         size_t name_len, value_len = 0;
         char *name = decode(a, pair, nlen, &name_len);
         char *value = eq ? decode(a, eq + 1, plen - nlen - 1, &value_len) : arena_strdup(a, "");
+        bool bad = !name || !value || !text_utf8_valid(name, name_len) || memchr(name, '\0', name_len)
+                   || !text_utf8_valid(value, value_len) || memchr(value, '\0', value_len) || q->n == QUERY_MAX_PARAMS;
+        if (bad && lenient)
+            continue;
         const char *shown = name ? name : arena_strndup(a, pair, nlen);
         if (!name || !text_utf8_valid(name, name_len) || memchr(name, '\0', name_len))
             return problem_field(p, "query", text_utf8_valid(shown, strlen(shown)) ? shown : "?",

@@ -28,8 +28,9 @@ typedef struct {
     int n;
 } query_t;
 
-/* Parses qs (may be NULL). Returns 0, or -1 with the problem recorded. */
-int query_parse(arena_t *a, const char *qs, size_t len, query_t *q, problem_t *p);
+/* Parses qs (may be NULL). Returns 0, or -1 with the problem recorded. With lenient, bad pairs
+ * are skipped instead (public tracking links must never fail for their parameters). */
+int query_parse(arena_t *a, const char *qs, size_t len, bool lenient, query_t *q, problem_t *p);
 /* The value of name, or NULL if absent. */
 const char *query_get(const query_t *q, const char *name, size_t *len);
 /* Records a problem for every parameter not in allowed (a NULL-terminated list) and for any

@@ -22,6 +22,7 @@
 #include "util/config.h"
 
 struct db;
+struct track;
 
 typedef enum { ROLE_NONE = 0, ROLE_ADMIN, ROLE_PARTNER } role_t;
 
@@ -47,6 +48,7 @@ typedef struct request {
     arena_t *arena;
     const config_t *cfg;
     struct db *db;
+    struct track *track; /* the process's tracking services (spool, offer cache) */
 
     const char *method;
     const char *path; /* raw path, NUL-terminated copy without the query */

@@ -60,6 +60,16 @@ int resp_json_etag(request_t *r, json_t *body)
     return 0;
 }
 
+int resp_bytes(request_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    r->resp.status = status;
+    r->resp.content_type = content_type;
+    r->resp.body = body;
+    r->resp.body_len = len;
+    r->resp.etag = false;
+    return 0;
+}
+
 int resp_empty(request_t *r, int status)
 {
     r->resp.status = status;
@@ -147,6 +157,8 @@ void resp_send(request_t *r)
     buf_append(&h, buf_ptr(&resp->headers), resp->headers.len);
     if (resp->content_type)
         buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", resp->content_type, resp->body_len);
+    else if (resp->status != 204 && resp->status != 304)
+        buf_append_str(&h, "Content-Length: 0\r\n");
     buf_append_str(&h, "\r\n");
     FCGX_PutStr(buf_ptr(&h), (int)h.len, out);
     buf_free(&h);

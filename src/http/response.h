@@ -18,6 +18,8 @@
 int resp_json(request_t *r, int status, json_t *body);
 /* Like resp_json with status 200, plus a strong ETag and If-None-Match handling. Returns 0. */
 int resp_json_etag(request_t *r, json_t *body);
+/* A response with a body of the given media type (the body must live in the arena or be static). Returns 0. */
+int resp_bytes(request_t *r, int status, const char *content_type, const char *body, size_t len);
 /* A response without a body (204, 304). Returns 0. */
 int resp_empty(request_t *r, int status);
 /* Adds a response header line. */

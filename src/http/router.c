@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *const ROUTER_QUERY_ANY[] = {NULL};
+
 /* Parses a positive int64 in decimal without leading zeros or signs. */
 static bool parse_id(const char *s, size_t len, int64_t *out)
 {

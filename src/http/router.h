@@ -15,6 +15,9 @@
 
 #define ROUTE_MAX_PARAMS 4
 
+/* For route_t.query: any parameters are accepted (public tracking links). */
+extern const char *const ROUTER_QUERY_ANY[];
+
 struct request;
 typedef int (*route_handler_fn)(struct request *r);
 
@@ -23,7 +26,8 @@ typedef struct {
     const char *pattern;      /* e.g. "/v1/offers/{offer_id}/urls/{url_id}" */
     route_handler_fn handler; /* called by the dispatcher; the router never calls it */
     int flags;                /* opaque to the router (auth requirements) */
-    const char *const *query; /* allowed query parameters, NULL-terminated; NULL = none */
+    const char *const *query; /* allowed query parameters, NULL-terminated; NULL = none;
+                                 ROUTER_QUERY_ANY = any, parsed leniently */
 } route_t;
 
 typedef struct {

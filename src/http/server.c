@@ -22,6 +22,7 @@
 #include "db/db.h"
 #include "http/dispatch.h"
 #include "http/response.h"
+#include "track/track.h"
 #include "util/arena.h"
 #include "util/log.h"
 
@@ -31,6 +32,7 @@
 
 typedef struct {
     const config_t *cfg;
+    track_t *track;
     int listen_fd;
     atomic_bool stopping;
     sigset_t signals;
@@ -56,6 +58,7 @@ static void *worker_main(void *arg)
         r.arena = arena;
         r.cfg = s->cfg;
         r.db = db;
+        r.track = s->track;
         problem_init(&r.problem, arena);
         buf_init(&r.resp.headers, RESP_HEADERS_MAX);
         dispatch_request(&r);
@@ -114,6 +117,9 @@ int server_run(const config_t *cfg)
         log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
         return 1;
     }
+    s.track = track_start(cfg);
+    if (!s.track)
+        return 1;
     pthread_t sig_thread;
     pthread_t *threads = calloc((size_t)cfg->threads, sizeof *threads);
     if (!threads || pthread_create(&sig_thread, NULL, signal_main, &s) != 0) {
@@ -131,6 +137,7 @@ int server_run(const config_t *cfg)
         pthread_join(threads[i], NULL);
     pthread_join(sig_thread, NULL);
     free(threads);
+    track_stop(s.track); /* every request has been answered: no append can come any more */
     close(s.listen_fd);
     if (strchr(cfg->listen, '/'))
         unlink(cfg->listen);

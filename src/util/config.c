@@ -17,6 +17,7 @@
 #define DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
 #define MIN_SECRET_LEN 32
+#define DEFAULT_SPOOL_DIR "spool"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -126,12 +127,19 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
         return fail(err, errlen,
                     "TRACKGEN_CORS_ORIGINS: '%s' is not '*' or a comma-separated list of http(s) origins", origins);
 
+    const char *fallback = value_or(get, "TRACKGEN_FALLBACK_URL", NULL);
+    if (fallback && (url_check(fallback, strlen(fallback)) != URL_OK || strchr(fallback, '{')))
+        return fail(err, errlen, "TRACKGEN_FALLBACK_URL: '%s' is not an absolute http(s) URL", fallback);
+
+    cfg->spool_dir = strdup(value_or(get, "TRACKGEN_SPOOL_DIR", DEFAULT_SPOOL_DIR));
+    cfg->fallback_url = fallback ? strdup(fallback) : NULL;
     cfg->database_url = strdup(value_or(get, "TRACKGEN_DATABASE_URL", DEFAULT_DATABASE_URL));
     cfg->listen = strdup(listen);
     cfg->public_url = strndup(public_url, pulen);
     cfg->secret = secret ? strdup(secret) : NULL;
     cfg->cors_origins = strdup(origins);
-    if (!cfg->database_url || !cfg->listen || !cfg->public_url || (secret && !cfg->secret) || !cfg->cors_origins) {
+    if (!cfg->database_url || !cfg->listen || !cfg->public_url || (secret && !cfg->secret) || !cfg->cors_origins
+        || !cfg->spool_dir || (fallback && !cfg->fallback_url)) {
         config_free(cfg);
         return fail(err, errlen, "out of memory");
     }
@@ -147,6 +155,8 @@ void config_free(config_t *cfg)
     free(cfg->public_url);
     free(cfg->secret);
     free(cfg->cors_origins);
+    free(cfg->spool_dir);
+    free(cfg->fallback_url);
     memset(cfg, 0, sizeof *cfg);
 }
 

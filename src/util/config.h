@@ -22,6 +22,8 @@ typedef struct {
     char *secret;         /* signing secret, >= 32 bytes; NULL if not required and not set */
     size_t max_body;      /* request body cap in bytes */
     char *cors_origins;   /* "*" or comma-separated list of exact origins */
+    char *spool_dir;      /* directory of the durable hit spool */
+    char *fallback_url;   /* where clicks go when an offer has no fallback of its own; NULL = none */
 } config_t;
 
 typedef const char *(*config_getenv_fn)(const char *name);

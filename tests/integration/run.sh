@@ -20,8 +20,8 @@ cleanup() {
     local rc=$?
     stack_stop_all || true
     if [ $rc -ne 0 ]; then
-        echo "--- last lines of the worker log ($WORK/log/trackgen.log) ---" >&2
-        tail -n 30 "$WORK/log/trackgen.log" >&2 || true
+        echo "--- last lines of the worker logs ($WORK/log/trackgen-*.log) ---" >&2
+        tail -n 30 "$WORK"/log/trackgen-*.log >&2 || true
         echo "(stack directory kept: $WORK)" >&2
     elif [ -z "${KEEP_STACK:-}" ]; then
         rm -rf "$WORK"
@@ -35,7 +35,7 @@ export ASAN_OPTIONS="log_path=$WORK/log/asan:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$WORK/log/ubsan:print_stacktrace=1:halt_on_error=1"
 export TRACKGEN_MAX_BODY=1048576
 export TRACKGEN_LOG_LEVEL=info
-export TRACKGEN_THREADS=${TRACKGEN_THREADS:-8}
+export TRACKGEN_THREADS=${TRACKGEN_THREADS:-4}
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 BASE_URL="http://127.0.0.1:$PORT"
@@ -79,8 +79,8 @@ if [ ${#reports[@]} -gt 0 ]; then
     cat "${reports[@]}" >&2
     status=1
 fi
-if grep -q 'runtime error:' "$WORK/log/trackgen.log"; then
-    grep 'runtime error:' "$WORK/log/trackgen.log" >&2
+if grep -q "runtime error:" "$WORK"/log/trackgen-*.log; then
+    grep -h "runtime error:" "$WORK"/log/trackgen-*.log >&2
     status=1
 fi
 exit $status

@@ -1,0 +1,263 @@
+/*
+ * tracking_links.c — tracking link generation (see tracking_links.h).
+ */
+#include "api/tracking_links.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/offers.h"
+#include "api/resource.h"
+#include "db/db.h"
+#include "http/response.h"
+#include "track/macro.h"
+#include "track/token.h"
+
+#define LINKS_MAX_OFFERS 1000
+#define LINK_MAX (8 * 1024)
+
+static const char *const KINDS[] = {"click", "impression", NULL};
+
+enum { F_OFFERS, F_PARTNER_ID, F_OFFER_URL_ID, F_INCLUDE_URLS, F_KIND, F_SOURCE_ID, F_SUB1, F_SUB2, F_SUB3, F_SUB4,
+       F_SUB5, F_COUNT };
+
+static const field_spec_t FIELDS[F_COUNT] = {
+    [F_OFFERS] = {"offers", VF_ANY, .required = true},
+    [F_PARTNER_ID] = {"partner_id", VF_INT, .nullable = true, .min = 1, .max = INT64_MAX},
+    [F_OFFER_URL_ID] = {"offer_url_id", VF_INT, .nullable = true, .min = 1, .max = INT64_MAX},
+    [F_INCLUDE_URLS] = {"include_additional_urls", VF_BOOL},
+    [F_KIND] = {"kind", VF_ENUM, .values = KINDS},
+    [F_SOURCE_ID] = {"source_id", VF_STRING, .nullable = true, .max_len = 255},
+    [F_SUB1] = {"sub1", VF_STRING, .nullable = true, .max_len = 255},
+    [F_SUB2] = {"sub2", VF_STRING, .nullable = true, .max_len = 255},
+    [F_SUB3] = {"sub3", VF_STRING, .nullable = true, .max_len = 255},
+    [F_SUB4] = {"sub4", VF_STRING, .nullable = true, .max_len = 255},
+    [F_SUB5] = {"sub5", VF_STRING, .nullable = true, .max_len = 255},
+};
+
+/* Offers the partner ($1) may run, optionally only those in $2, with their active URLs. */
+static db_stmt_t OFFERS = DB_STMT(
+    "SELECT o.id, o.name, o.destination_url,\n"
+    "       (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'destination_url', u.destination_url)\n"
+    "                                 ORDER BY u.id), '[]'::json)\n"
+    "          FROM offer_urls u\n"
+    "         WHERE u.offer_id = o.id AND u.status = 'active') AS urls\n"
+    "  FROM offers o\n"
+    " WHERE " OFFER_VISIBLE_TO_SCOPE "\n"
+    "   AND ($2::bigint[] IS NULL OR o.id = ANY ($2::bigint[]))\n"
+    "   AND o.id > $3\n"
+    " ORDER BY o.id\n"
+    " LIMIT $4",
+    4, true);
+
+static db_stmt_t PARTNER_ACTIVE = DB_STMT(
+    "SELECT 1\n"
+    "  FROM partners\n"
+    " WHERE id = $1\n"
+    "   AND status = 'active'",
+    1, true);
+
+typedef struct {
+    const char *source_id;
+    const char *sub[5];
+    const char *kind;
+    int64_t partner_id;
+} link_params_t;
+
+/* "?source_id=…&sub1=…" with only the parameters that are set ("" when none). */
+static void append_params(const link_params_t *lp, char first, buf_t *b)
+{
+    static const char *const names[] = {"source_id", "sub1", "sub2", "sub3", "sub4", "sub5"};
+    const char *values[] = {lp->source_id, lp->sub[0], lp->sub[1], lp->sub[2], lp->sub[3], lp->sub[4]};
+    char sep = first;
+    for (int i = 0; i < 6; i++) {
+        if (!values[i])
+            continue;
+        buf_printf(b, "%c%s=", sep, names[i]);
+        macro_url_encode(values[i], b);
+        sep = '&';
+    }
+}
+
+static const char *link_url(request_t *r, const char *path, const char *token, const char *suffix,
+                            const link_params_t *lp)
+{
+    buf_t b;
+    buf_init(&b, LINK_MAX);
+    buf_printf(&b, "%s/%s/%s%s", r->cfg->public_url, path, token, suffix);
+    append_params(lp, '?', &b);
+    const char *out = arena_strndup(r->arena, buf_ptr(&b), b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* Direct linking: the destination itself, with the macros known now filled (the click's own,
+ * transaction_id and timestamp, are left empty: the landing page's SDK gets them), plus tg_token
+ * and the parameters. */
+static const char *direct_url(request_t *r, const char *dest, const char *token, int64_t offer_id, int64_t url_id,
+                              const link_params_t *lp)
+{
+    char partner[24], offer[24], url[24];
+    snprintf(partner, sizeof partner, "%" PRId64, lp->partner_id);
+    snprintf(offer, sizeof offer, "%" PRId64, offer_id);
+    snprintf(url, sizeof url, "%" PRId64, url_id);
+    const macro_t macros[] = {
+        {"transaction_id", NULL}, {"timestamp", NULL},      {"partner_id", partner},   {"affiliate_id", partner},
+        {"offer_id", offer},      {"offer_url_id", url_id ? url : NULL}, {"source_id", lp->source_id},
+        {"sub1", lp->sub[0]},     {"sub2", lp->sub[1]},     {"sub3", lp->sub[2]},     {"sub4", lp->sub[3]},
+        {"sub5", lp->sub[4]},
+    };
+    buf_t b;
+    buf_init(&b, LINK_MAX);
+    macro_expand(dest, macros, sizeof macros / sizeof macros[0], &b);
+    buf_printf(&b, "%ctg_token=%s", strchr(buf_ptr(&b), '?') ? '&' : '?', token);
+    append_params(lp, '&', &b);
+    const char *out = arena_strndup(r->arena, buf_ptr(&b), b.len);
+    buf_free(&b);
+    return out;
+}
+
+static json_t *link_json(request_t *r, const link_params_t *lp, int64_t offer_id, const char *offer_name,
+                         int64_t url_id, const char *url_name, const char *dest)
+{
+    token_claims_t claims = {lp->partner_id, offer_id, url_id};
+    char token[TOKEN_MAX_LEN + 1];
+    if (token_sign(&claims, (const unsigned char *)r->cfg->secret, strlen(r->cfg->secret), token) < 0)
+        return NULL;
+    json_t *l = json_object();
+    json_object_set_new(l, "offer_id", json_integer(offer_id));
+    json_object_set_new(l, "offer_url_id", url_id ? json_integer(url_id) : json_null());
+    json_object_set_new(l, "offer_name", json_string(offer_name));
+    json_object_set_new(l, "url_name", url_name ? json_string(url_name) : json_null());
+    json_object_set_new(l, "kind", json_string(lp->kind));
+    json_object_set_new(l, "token", json_string(token));
+    json_object_set_new(l, "redirect_url", json_string(link_url(r, "c", token, "", lp)));
+    if (strcmp(lp->kind, "click") == 0)
+        json_object_set_new(l, "direct_url", json_string(direct_url(r, dest, token, offer_id, url_id, lp)));
+    else
+        json_object_set_new(l, "impression_url", json_string(link_url(r, "i", token, "", lp)));
+    json_object_set_new(l, "qr_png_url", json_string(link_url(r, "qr", token, ".png", lp)));
+    json_object_set_new(l, "qr_svg_url", json_string(link_url(r, "qr", token, ".svg", lp)));
+    return l;
+}
+
+/* The "offers" field: "all" (NULL list) or 1..1000 distinct ids as an SQL array literal. */
+static int parse_offers(request_t *r, const json_t *j, const char **ids_param, size_t *count)
+{
+    *ids_param = NULL;
+    *count = 0;
+    if (json_is_string(j) && strcmp(json_string_value(j), "all") == 0)
+        return 0;
+    if (!json_is_array(j) || json_array_size(j) == 0 || json_array_size(j) > LINKS_MAX_OFFERS)
+        return problem_field(&r->problem, "body", "offers", "must be \"all\" or an array of 1 to %d offer ids",
+                             LINKS_MAX_OFFERS);
+    buf_t b;
+    buf_init(&b, 32 * LINKS_MAX_OFFERS);
+    buf_append_char(&b, '{');
+    size_t i;
+    json_t *v;
+    json_array_foreach(j, i, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) < 1) {
+            buf_free(&b);
+            return problem_field(&r->problem, "body", arena_printf(r->arena, "offers[%zu]", i),
+                                 "must be a positive integer offer id");
+        }
+        buf_printf(&b, "%s%" JSON_INTEGER_FORMAT, i ? "," : "", json_integer_value(v));
+    }
+    buf_append_char(&b, '}');
+    *ids_param = arena_strndup(r->arena, buf_ptr(&b), b.len);
+    buf_free(&b);
+    *count = json_array_size(j);
+    return 0;
+}
+
+/* Whose links: the caller's partner, or for admins the partner_id they name (which must exist and be active). */
+static int link_partner(request_t *r, const field_value_t *v, int64_t *partner)
+{
+    bool given = v->present && !v->is_null;
+    if (r->who.role == ROLE_PARTNER) {
+        if (given && v->i != r->who.partner_id)
+            return problem_set(&r->problem, PROBLEM_NOT_FOUND, "No such partner.");
+        *partner = r->who.partner_id;
+        return 0;
+    }
+    if (!given)
+        return problem_field(&r->problem, "body", "partner_id", "is required with an admin key");
+    const char *params[] = {id_param(r, v->i)};
+    PGresult *res = db_exec(r->db, r->arena, &PARTNER_ACTIVE, params, &r->problem);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0)
+        return problem_field(&r->problem, "body", "partner_id", "no active partner has this id");
+    *partner = v->i;
+    return 0;
+}
+
+static int add_offer_links(request_t *r, const link_params_t *lp, const PGresult *res, int row, int64_t only_url,
+                           bool include_urls, json_t *data)
+{
+    int64_t offer_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    const char *name = PQgetvalue(res, row, 1);
+    json_t *urls = json_loads(PQgetvalue(res, row, 3), 0, NULL);
+    int rc = 0;
+    if (!only_url)
+        json_array_append_new(data, link_json(r, lp, offer_id, name, 0, NULL, PQgetvalue(res, row, 2)));
+    size_t i;
+    json_t *u;
+    bool found = false;
+    json_array_foreach(urls, i, u)
+    {
+        int64_t uid = json_integer_value(json_object_get(u, "id"));
+        if (only_url ? uid != only_url : !include_urls)
+            continue;
+        found = true;
+        json_array_append_new(data, link_json(r, lp, offer_id, name, uid, json_string_value(json_object_get(u, "name")),
+                                              json_string_value(json_object_get(u, "destination_url"))));
+    }
+    if (only_url && !found)
+        rc = problem_field(&r->problem, "body", "offer_url_id", "is not an active URL of offer %" PRId64, offer_id);
+    json_decref(urls);
+    return rc;
+}
+
+int tracking_links_create(request_t *r)
+{
+    field_value_t v[F_COUNT];
+    page_t pg;
+    if (page_parse_limits(r, &pg, LINKS_MAX_OFFERS, LINKS_MAX_OFFERS) < 0)
+        return -1;
+    json_t *body;
+    if (req_json_body(r, &body) < 0 || validate_object(body, FIELDS, F_COUNT, v, &r->problem) < 0)
+        return -1;
+    const char *ids;
+    size_t count;
+    if (parse_offers(r, v[F_OFFERS].json, &ids, &count) < 0)
+        return -1;
+    int64_t only_url = v[F_OFFER_URL_ID].present && !v[F_OFFER_URL_ID].is_null ? v[F_OFFER_URL_ID].i : 0;
+    if (only_url && count != 1)
+        return problem_field(&r->problem, "body", "offer_url_id", "needs exactly one offer in offers");
+    link_params_t lp = {.kind = v[F_KIND].present ? v[F_KIND].s : "click"};
+    if (link_partner(r, &v[F_PARTNER_ID], &lp.partner_id) < 0)
+        return -1;
+    lp.source_id = field_text(r->arena, &v[F_SOURCE_ID], &FIELDS[F_SOURCE_ID]);
+    for (int i = 0; i < 5; i++)
+        lp.sub[i] = field_text(r->arena, &v[F_SUB1 + i], &FIELDS[F_SUB1 + i]);
+
+    const char *params[] = {id_param(r, lp.partner_id), ids, pg.after, pg.fetch};
+    PGresult *res = db_exec(r->db, r->arena, &OFFERS, params, &r->problem);
+    if (!res)
+        return -1;
+    int rows = PQntuples(res);
+    if (ids && (size_t)rows < count && !query_get(&r->query, "cursor", NULL))
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND, "One or more of these offers do not exist or are not available to the partner.");
+    json_t *data = json_array();
+    for (int i = 0; i < page_rows(res, &pg); i++) {
+        if (add_offer_links(r, &lp, res, i, only_url, v[F_INCLUDE_URLS].present && v[F_INCLUDE_URLS].b, data) < 0) {
+            json_decref(data);
+            return -1;
+        }
+    }
+    return page_envelope(r, data, res, &pg, "id");
+}

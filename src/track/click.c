@@ -1,0 +1,282 @@
+/*
+ * click.c — clicks and impressions (see click.h and README.md beside this file).
+ */
+#include "track/click.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/validate.h"
+#include "http/response.h"
+#include "track/bot.h"
+#include "track/hitlog.h"
+#include "track/macro.h"
+#include "track/token.h"
+#include "track/track.h"
+#include "util/rand.h"
+#include "util/text.h"
+
+#define SUB_MAX_CHARS 255
+#define UA_MAX_BYTES 1024
+#define REFERER_MAX_BYTES 2048
+#define LOCATION_MAX (8 * 1024)
+
+static const char NOT_FOUND_HTML[] =
+    "<!doctype html><title>Link not found</title><h1>Link not found</h1><p>This tracking link is not valid.</p>\n";
+static const char UNAVAILABLE_HTML[] =
+    "<!doctype html><title>Offer unavailable</title><h1>Offer unavailable</h1><p>This offer is not available.</p>\n";
+static const char BUSY_HTML[] =
+    "<!doctype html><title>Try again</title><h1>Please try again</h1><p>The link could not be recorded.</p>\n";
+
+/* The 43-byte transparent 1x1 GIF. */
+static const unsigned char PIXEL_GIF[43] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80,
+                                            0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
+                                            0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
+                                            0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+
+static const char *const SUB_NAMES[5] = {"sub1", "sub2", "sub3", "sub4", "sub5"};
+
+static int html(request_t *r, int status, const char *page, size_t len)
+{
+    return resp_bytes(r, status, "text/html; charset=utf-8", page, len);
+}
+
+/* Cuts s to at most max code points / max_bytes at a character boundary and drops control characters. */
+static const char *clean_text(request_t *r, const char *s, size_t max_chars, size_t max_bytes)
+{
+    if (!s || !*s)
+        return NULL;
+    size_t len = strlen(s);
+    char *out = arena_alloc(r->arena, len + 1);
+    size_t o = 0, chars = 0;
+    for (size_t i = 0; i < len && chars < max_chars;) {
+        size_t n = 1;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0xf0)
+            n = 4;
+        else if (c >= 0xe0)
+            n = 3;
+        else if (c >= 0xc0)
+            n = 2;
+        if (i + n > len || o + n > max_bytes)
+            break;
+        if (!text_has_control(s + i, n, false)) {
+            memcpy(out + o, s + i, n);
+            o += n;
+            chars++;
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    return o ? out : NULL;
+}
+
+static int64_t request_time_ms(const request_t *r)
+{
+    /* nginx's $msec ("1764028800.123"): the same on a retry of this request on another worker */
+    const char *msec = req_header(r, "TRACKGEN_REQUEST_TIME");
+    if (msec) {
+        char *end;
+        double v = strtod(msec, &end);
+        if (end != msec && *end == '\0' && v > 1e9 && v < 1e11)
+            return (int64_t)(v * 1000.0 + 0.5);
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 128 bits: HMAC(secret, nginx's per-request nonce) so that a retried request keeps its id, or
+ * CSPRNG bytes when there is no nonce (direct FastCGI use). */
+static void transaction_id(const request_t *r, char out[33])
+{
+    const char *nonce = req_header(r, "TRACKGEN_REQUEST_NONCE");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    if (nonce && text_is_token(nonce, strlen(nonce), 64)) {
+        char msg[80];
+        int n = snprintf(msg, sizeof msg, "txn:%s", nonce);
+        HMAC(EVP_sha256(), r->cfg->secret, (int)strlen(r->cfg->secret), (const unsigned char *)msg, (size_t)n, md,
+             &md_len);
+    } else {
+        rand_bytes(md, 16);
+    }
+    text_hex(md, 16, out);
+}
+
+/* Fills the parts of a hit that come from the request and the token. */
+static void hit_from_request(request_t *r, const token_claims_t *t, const char *kind, const char *const *subs,
+                             const char *source_id, hit_t *h)
+{
+    memset(h, 0, sizeof *h);
+    transaction_id(r, h->transaction_id);
+    h->kind = kind;
+    h->hit_at_ms = request_time_ms(r);
+    h->partner_id = t->partner_id;
+    h->offer_id = t->offer_id;
+    h->offer_url_id = t->offer_url_id;
+    h->source_id = source_id;
+    for (int i = 0; i < 5; i++)
+        h->sub[i] = subs[i];
+    h->ip = req_header(r, "REMOTE_ADDR");
+    const char *ua = req_header(r, "HTTP_USER_AGENT");
+    h->user_agent = clean_text(r, ua, UA_MAX_BYTES, UA_MAX_BYTES);
+    h->referer = clean_text(r, req_header(r, "HTTP_REFERER"), REFERER_MAX_BYTES, REFERER_MAX_BYTES);
+    h->is_bot = bot_detect(r->method, ua);
+}
+
+/* Query values source_id and sub1..sub5, cleaned: a click is never refused for its parameters. */
+static const char *query_text(request_t *r, const char *name)
+{
+    return clean_text(r, query_get(&r->query, name, NULL), SUB_MAX_CHARS, 4 * SUB_MAX_CHARS);
+}
+
+/* Writes the hit to the spool; returns 0 once it is durable, -1 if it could not be. */
+static int spool_hit(request_t *r, const hit_t *h)
+{
+    buf_t line;
+    buf_init(&line, HITLOG_LINE_MAX);
+    int rc = hitlog_format(h, &line);
+    if (rc == 0)
+        rc = spool_append(r->track->spool, buf_ptr(&line), line.len);
+    buf_free(&line);
+    return rc;
+}
+
+/* spool_hit for browser endpoints: -1 comes with a 503 page. */
+static int record(request_t *r, const hit_t *h)
+{
+    int rc = spool_hit(r, h);
+    if (rc < 0) {
+        resp_header(r, "Retry-After", "1");
+        html(r, 503, BUSY_HTML, sizeof BUSY_HTML - 1);
+    }
+    return rc;
+}
+
+static bool verify(request_t *r, token_claims_t *t)
+{
+    size_t len;
+    const char *tok = route_param_str(&r->match, "token", &len);
+    const char *secret = r->cfg->secret;
+    return tok && token_verify(tok, len, (const unsigned char *)secret, strlen(secret), t);
+}
+
+/* Expands the destination's macros for this hit. */
+static const char *destination(request_t *r, const char *tmpl, const hit_t *h)
+{
+    char partner[24], offer[24], url_id[24], ts[24];
+    snprintf(partner, sizeof partner, "%" PRId64, h->partner_id);
+    snprintf(offer, sizeof offer, "%" PRId64, h->offer_id);
+    snprintf(url_id, sizeof url_id, "%" PRId64, h->offer_url_id);
+    snprintf(ts, sizeof ts, "%" PRId64, h->hit_at_ms / 1000);
+    const macro_t macros[] = {
+        {"transaction_id", h->transaction_id},
+        {"partner_id", partner},
+        {"affiliate_id", partner},
+        {"offer_id", offer},
+        {"offer_url_id", h->offer_url_id ? url_id : NULL},
+        {"source_id", h->source_id},
+        {"sub1", h->sub[0]},
+        {"sub2", h->sub[1]},
+        {"sub3", h->sub[2]},
+        {"sub4", h->sub[3]},
+        {"sub5", h->sub[4]},
+        {"timestamp", ts},
+    };
+    buf_t b;
+    buf_init(&b, LOCATION_MAX);
+    const char *out = NULL;
+    if (macro_expand(tmpl, macros, sizeof macros / sizeof macros[0], &b) == 0)
+        out = arena_strndup(r->arena, buf_ptr(&b), b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* Shared by clicks and impressions: verify, route, record. Returns 0 with *route filled, or -1
+ * with the answer already set (404 or 503). */
+static int track_hit(request_t *r, const char *kind, hit_t *h, click_route_t *route)
+{
+    token_claims_t t;
+    if (!verify(r, &t))
+        return html(r, 404, NOT_FOUND_HTML, sizeof NOT_FOUND_HTML - 1), -1;
+    if (!offer_cache_route(r->track->cache, &t, r->cfg->fallback_url, r->arena, route)) {
+        if (!offer_cache_ready(r->track->cache)) {
+            resp_header(r, "Retry-After", "1");
+            return html(r, 503, BUSY_HTML, sizeof BUSY_HTML - 1), -1;
+        }
+        return html(r, 404, NOT_FOUND_HTML, sizeof NOT_FOUND_HTML - 1), -1;
+    }
+    const char *subs[5];
+    for (int i = 0; i < 5; i++)
+        subs[i] = query_text(r, SUB_NAMES[i]);
+    hit_from_request(r, &t, kind, subs, query_text(r, "source_id"), h);
+    h->outcome = strcmp(kind, "click") == 0 ? route->outcome : "recorded";
+    return record(r, h);
+}
+
+int click_redirect(request_t *r)
+{
+    hit_t h;
+    click_route_t route;
+    if (track_hit(r, "click", &h, &route) < 0)
+        return 0;
+    const char *location = route.url ? destination(r, route.url, &h) : NULL;
+    if (!location)
+        return html(r, 404, UNAVAILABLE_HTML, sizeof UNAVAILABLE_HTML - 1);
+    resp_header(r, "Location", "%s", location);
+    resp_header(r, "Referrer-Policy", "no-referrer-when-downgrade");
+    return resp_bytes(r, 302, NULL, NULL, 0);
+}
+
+int click_impression(request_t *r)
+{
+    hit_t h;
+    click_route_t route;
+    if (track_hit(r, "impression", &h, &route) < 0)
+        return 0;
+    return resp_bytes(r, 200, "image/gif", (const char *)PIXEL_GIF, sizeof PIXEL_GIF);
+}
+
+enum { F_TOKEN, F_SOURCE_ID, F_SUB1, F_SUB2, F_SUB3, F_SUB4, F_SUB5, F_COUNT };
+
+static const field_spec_t DIRECT_FIELDS[F_COUNT] = {
+    [F_TOKEN] = {"token", VF_STRING, .required = true, .min_len = 1, .max_len = TOKEN_MAX_LEN},
+    [F_SOURCE_ID] = {"source_id", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+    [F_SUB1] = {"sub1", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+    [F_SUB2] = {"sub2", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+    [F_SUB3] = {"sub3", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+    [F_SUB4] = {"sub4", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+    [F_SUB5] = {"sub5", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+};
+
+int click_direct(request_t *r)
+{
+    json_t *body;
+    field_value_t v[F_COUNT];
+    if (req_json_body(r, &body) < 0 || validate_object(body, DIRECT_FIELDS, F_COUNT, v, &r->problem) < 0)
+        return -1;
+    token_claims_t t;
+    const char *secret = r->cfg->secret;
+    if (!token_verify(v[F_TOKEN].s, v[F_TOKEN].len, (const unsigned char *)secret, strlen(secret), &t))
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND, "No tracking link has this token.");
+    click_route_t route;
+    if (!offer_cache_route(r->track->cache, &t, NULL, r->arena, &route))
+        return problem_set(&r->problem, offer_cache_ready(r->track->cache) ? PROBLEM_NOT_FOUND
+                                                                            : PROBLEM_SERVICE_UNAVAILABLE,
+                           NULL);
+    const char *subs[5];
+    for (int i = 0; i < 5; i++)
+        subs[i] = field_text(r->arena, &v[F_SUB1 + i], &DIRECT_FIELDS[F_SUB1 + i]);
+    hit_t h;
+    hit_from_request(r, &t, "click", subs, field_text(r->arena, &v[F_SOURCE_ID], &DIRECT_FIELDS[F_SOURCE_ID]), &h);
+    h.outcome = route.outcome;
+    if (spool_hit(r, &h) < 0)
+        return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE, "The click could not be recorded; retry.");
+    return resp_json(r, 201, json_pack("{s:s, s:s}", "transaction_id", h.transaction_id, "outcome", h.outcome));
+}

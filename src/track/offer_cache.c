@@ -1,0 +1,375 @@
+/*
+ * offer_cache.c — in-memory snapshot of offer data for the click path (see offer_cache.h).
+ *
+ * A snapshot is immutable once built; the loader swaps the pointer under a write lock and frees
+ * the old one, readers hold the read lock only while they copy what they need into their arena.
+ */
+#include "track/offer_cache.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+typedef struct {
+    int64_t id;
+    char status;     /* 'a'ctive, 'p'aused, 'r' archived */
+    char visibility; /* 'u' public, 'r' require_approval, 'p' private */
+    char *destination_url;
+    char *fallback_url; /* NULL if none */
+} offer_entry_t;
+
+typedef struct {
+    int64_t id;
+    int64_t offer_id;
+    char status;
+    char *destination_url;
+} url_entry_t;
+
+typedef struct {
+    int64_t offer_id;
+    int64_t partner_id;
+} grant_entry_t;
+
+typedef struct {
+    int64_t id;
+    bool active;
+} partner_entry_t;
+
+typedef struct {
+    offer_entry_t *offers;
+    size_t n_offers;
+    url_entry_t *urls;
+    size_t n_urls;
+    grant_entry_t *grants;
+    size_t n_grants;
+    partner_entry_t *partners;
+    size_t n_partners;
+} snapshot_t;
+
+struct offer_cache {
+    char *conninfo;
+    pthread_t thread;
+    pthread_rwlock_t lock;
+    snapshot_t *snap; /* NULL until the first load */
+    pthread_mutex_t mu;
+    pthread_cond_t loaded;
+    bool stopping;
+};
+
+/* Each query is ordered by its key so lookups can binary-search. */
+static const char Q_OFFERS[] = "SELECT id, status, visibility, destination_url, fallback_url FROM offers ORDER BY id";
+static const char Q_URLS[] = "SELECT id, offer_id, status, destination_url FROM offer_urls ORDER BY id";
+static const char Q_GRANTS[] = "SELECT offer_id, partner_id FROM offer_partner_access ORDER BY offer_id, partner_id";
+static const char Q_PARTNERS[] = "SELECT id, status = 'active' FROM partners ORDER BY id";
+
+static char status_code(const char *s)
+{
+    return s[0] == 'a' && s[1] == 'r' ? 'r' : s[0]; /* active / paused / archived */
+}
+
+static char visibility_code(const char *s)
+{
+    return s[0] == 'p' && s[1] == 'u' ? 'u' : s[0] == 'r' ? 'r' : 'p';
+}
+
+static void snapshot_free(snapshot_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_offers; i++) {
+        free(s->offers[i].destination_url);
+        free(s->offers[i].fallback_url);
+    }
+    for (size_t i = 0; i < s->n_urls; i++)
+        free(s->urls[i].destination_url);
+    free(s->offers);
+    free(s->urls);
+    free(s->grants);
+    free(s->partners);
+    free(s);
+}
+
+static char *dup_or_null(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : strdup(PQgetvalue(r, row, col));
+}
+
+static int64_t int_at(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static PGresult *query(PGconn *conn, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        log_msg(LOG_WARN, "offer cache: %s", PQerrorMessage(conn));
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Loads a consistent snapshot (one REPEATABLE READ transaction). NULL on failure. */
+static snapshot_t *snapshot_load(PGconn *conn)
+{
+    PGresult *begin = PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    bool began = PQresultStatus(begin) == PGRES_COMMAND_OK;
+    PQclear(begin);
+    if (!began)
+        return NULL;
+    PGresult *ro = query(conn, Q_OFFERS), *ru = query(conn, Q_URLS), *rg = query(conn, Q_GRANTS),
+             *rp = query(conn, Q_PARTNERS);
+    PQclear(PQexec(conn, "COMMIT"));
+    snapshot_t *s = NULL;
+    if (!ro || !ru || !rg || !rp)
+        goto out;
+    s = calloc(1, sizeof *s);
+    s->n_offers = (size_t)PQntuples(ro);
+    s->offers = calloc(s->n_offers + 1, sizeof *s->offers);
+    for (size_t i = 0; i < s->n_offers; i++) {
+        offer_entry_t *o = &s->offers[i];
+        o->id = int_at(ro, (int)i, 0);
+        o->status = status_code(PQgetvalue(ro, (int)i, 1));
+        o->visibility = visibility_code(PQgetvalue(ro, (int)i, 2));
+        o->destination_url = dup_or_null(ro, (int)i, 3);
+        o->fallback_url = dup_or_null(ro, (int)i, 4);
+    }
+    s->n_urls = (size_t)PQntuples(ru);
+    s->urls = calloc(s->n_urls + 1, sizeof *s->urls);
+    for (size_t i = 0; i < s->n_urls; i++) {
+        url_entry_t *u = &s->urls[i];
+        u->id = int_at(ru, (int)i, 0);
+        u->offer_id = int_at(ru, (int)i, 1);
+        u->status = status_code(PQgetvalue(ru, (int)i, 2));
+        u->destination_url = dup_or_null(ru, (int)i, 3);
+    }
+    s->n_grants = (size_t)PQntuples(rg);
+    s->grants = calloc(s->n_grants + 1, sizeof *s->grants);
+    for (size_t i = 0; i < s->n_grants; i++)
+        s->grants[i] = (grant_entry_t){int_at(rg, (int)i, 0), int_at(rg, (int)i, 1)};
+    s->n_partners = (size_t)PQntuples(rp);
+    s->partners = calloc(s->n_partners + 1, sizeof *s->partners);
+    for (size_t i = 0; i < s->n_partners; i++)
+        s->partners[i] = (partner_entry_t){int_at(rp, (int)i, 0), PQgetvalue(rp, (int)i, 1)[0] == 't'};
+out:
+    PQclear(ro);
+    PQclear(ru);
+    PQclear(rg);
+    PQclear(rp);
+    return s;
+}
+
+static void snapshot_install(offer_cache_t *c, snapshot_t *s)
+{
+    pthread_rwlock_wrlock(&c->lock);
+    snapshot_t *old = c->snap;
+    c->snap = s;
+    pthread_rwlock_unlock(&c->lock);
+    snapshot_free(old); /* no reader can hold it: they only use it under the read lock */
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_broadcast(&c->loaded);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static bool stopping(offer_cache_t *c)
+{
+    pthread_mutex_lock(&c->mu);
+    bool s = c->stopping;
+    pthread_mutex_unlock(&c->mu);
+    return s;
+}
+
+/* Waits up to 1 s for notifications; returns 1 if any arrived, 0 if none, -1 if the connection failed. */
+static int wait_notified(PGconn *conn)
+{
+    struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+    int rc = poll(&p, 1, 1000);
+    if (rc < 0)
+        return errno == EINTR ? 0 : -1;
+    if (rc == 0)
+        return 0;
+    if (!PQconsumeInput(conn))
+        return -1;
+    int got = 0;
+    PGnotify *n;
+    while ((n = PQnotifies(conn)) != NULL) {
+        got = 1;
+        PQfreemem(n);
+    }
+    return got;
+}
+
+static void *loader_main(void *arg)
+{
+    offer_cache_t *c = arg;
+    PGconn *conn = NULL;
+    while (!stopping(c)) {
+        if (!conn || PQstatus(conn) != CONNECTION_OK) {
+            if (conn)
+                PQfinish(conn);
+            const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+            const char *vals[] = {c->conninfo, "3", "trackgen-offer-cache", NULL};
+            conn = PQconnectdbParams(keys, vals, 1);
+            PGresult *l = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "LISTEN trackgen_offer_cache") : NULL;
+            bool ok = l && PQresultStatus(l) == PGRES_COMMAND_OK;
+            PQclear(l);
+            snapshot_t *s = ok ? snapshot_load(conn) : NULL;
+            if (!s) {
+                PQfinish(conn);
+                conn = NULL;
+                struct timespec pause = {1, 0};
+                nanosleep(&pause, NULL);
+                continue;
+            }
+            snapshot_install(c, s); /* changes made while disconnected are included */
+            log_msg(LOG_INFO, "offer cache loaded: %zu offers, %zu urls, %zu grants, %zu partners", s->n_offers,
+                    s->n_urls, s->n_grants, s->n_partners);
+        }
+        int w = wait_notified(conn);
+        if (w < 0) {
+            log_msg(LOG_WARN, "offer cache: lost the database connection; serving the last snapshot");
+            PQfinish(conn);
+            conn = NULL;
+        } else if (w > 0) {
+            snapshot_t *s = snapshot_load(conn);
+            if (s)
+                snapshot_install(c, s);
+        }
+    }
+    if (conn)
+        PQfinish(conn);
+    return NULL;
+}
+
+offer_cache_t *offer_cache_start(const char *conninfo, int wait_ms)
+{
+    offer_cache_t *c = calloc(1, sizeof *c);
+    if (!c || !(c->conninfo = strdup(conninfo))) {
+        free(c);
+        return NULL;
+    }
+    pthread_rwlock_init(&c->lock, NULL);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->loaded, NULL);
+    if (pthread_create(&c->thread, NULL, loader_main, c) != 0) {
+        free(c->conninfo);
+        free(c);
+        return NULL;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&c->mu);
+    while (!offer_cache_ready(c))
+        if (pthread_cond_timedwait(&c->loaded, &c->mu, &until) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&c->mu);
+    return c;
+}
+
+void offer_cache_stop(offer_cache_t *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stopping = true;
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    snapshot_free(c->snap);
+    pthread_rwlock_destroy(&c->lock);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->loaded);
+    free(c->conninfo);
+    free(c);
+}
+
+bool offer_cache_ready(offer_cache_t *c)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    bool ready = c->snap != NULL;
+    pthread_rwlock_unlock(&c->lock);
+    return ready;
+}
+
+static int cmp_offer(const void *k, const void *e)
+{
+    int64_t a = *(const int64_t *)k, b = ((const offer_entry_t *)e)->id;
+    return (a > b) - (a < b);
+}
+
+static int cmp_url(const void *k, const void *e)
+{
+    int64_t a = *(const int64_t *)k, b = ((const url_entry_t *)e)->id;
+    return (a > b) - (a < b);
+}
+
+static int cmp_partner(const void *k, const void *e)
+{
+    int64_t a = *(const int64_t *)k, b = ((const partner_entry_t *)e)->id;
+    return (a > b) - (a < b);
+}
+
+static int cmp_grant(const void *k, const void *e)
+{
+    const grant_entry_t *a = k, *b = e;
+    if (a->offer_id != b->offer_id)
+        return (a->offer_id > b->offer_id) - (a->offer_id < b->offer_id);
+    return (a->partner_id > b->partner_id) - (a->partner_id < b->partner_id);
+}
+
+/* The routing rules; s is held under the read lock by the caller. */
+static void route(const snapshot_t *s, const offer_entry_t *o, const token_claims_t *t, click_route_t *r)
+{
+    const partner_entry_t *p = bsearch(&t->partner_id, s->partners, s->n_partners, sizeof *p, cmp_partner);
+    grant_entry_t key = {o->id, t->partner_id};
+    bool granted = o->visibility == 'u' || bsearch(&key, s->grants, s->n_grants, sizeof key, cmp_grant);
+    r->url = NULL;
+    if (!p || !p->active)
+        r->outcome = "fallback_partner_inactive";
+    else if (o->status == 'r')
+        r->outcome = "fallback_archived";
+    else if (o->status == 'p')
+        r->outcome = "fallback_paused";
+    else if (!granted)
+        r->outcome = "fallback_no_access";
+    else
+        r->outcome = "redirected";
+    if (strcmp(r->outcome, "redirected") != 0) {
+        r->url = o->fallback_url;
+        return;
+    }
+    r->url = o->destination_url;
+    if (t->offer_url_id) {
+        const url_entry_t *u = bsearch(&t->offer_url_id, s->urls, s->n_urls, sizeof *u, cmp_url);
+        if (u && u->offer_id == o->id && u->status == 'a')
+            r->url = u->destination_url;
+        else
+            r->outcome = "fallback_url_inactive"; /* the offer's own landing page */
+    }
+}
+
+bool offer_cache_route(offer_cache_t *c, const token_claims_t *claims, const char *global_fallback, arena_t *a,
+                       click_route_t *out)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    const snapshot_t *s = c->snap;
+    const offer_entry_t *o = s ? bsearch(&claims->offer_id, s->offers, s->n_offers, sizeof *o, cmp_offer) : NULL;
+    if (o) {
+        route(s, o, claims, out);
+        out->url = out->url ? arena_strdup(a, out->url) : NULL; /* copied before the lock is released */
+    }
+    pthread_rwlock_unlock(&c->lock);
+    if (o && !out->url && global_fallback)
+        out->url = global_fallback;
+    return o != NULL;
+}

@@ -1,0 +1,39 @@
+/*
+ * offer_cache.h — what the click path needs to know about offers, kept in memory.
+ *
+ * A snapshot of offers, their additional URLs, access grants and partner statuses is loaded at
+ * start by a thread with its own connection, which then LISTENs on `trackgen_offer_cache`
+ * (notified by triggers on those tables) and reloads on every change. While PostgreSQL is down
+ * the last snapshot keeps serving; after a reconnect it is reloaded. Lookups never touch the
+ * database. One cache per process, owned by the server.
+ */
+#ifndef TRACKGEN_OFFER_CACHE_H
+#define TRACKGEN_OFFER_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "track/token.h"
+#include "util/arena.h"
+
+typedef struct offer_cache offer_cache_t;
+
+typedef struct {
+    const char *url;     /* the URL (with macros) to redirect to, or NULL when there is none */
+    const char *outcome; /* "redirected" or "fallback_…", as recorded in hits.outcome */
+} click_route_t;
+
+/* Starts the loader thread and waits up to wait_ms for the first snapshot. NULL on failure. */
+offer_cache_t *offer_cache_start(const char *conninfo, int wait_ms);
+void offer_cache_stop(offer_cache_t *c);
+/* True once a snapshot has been loaded. */
+bool offer_cache_ready(offer_cache_t *c);
+
+/* Decides where a click on the link (partner, offer, URL) goes, by the rules in README.md:
+ * the chosen URL when everything is in order, else the offer's fallback_url (or global_fallback),
+ * with the reason as outcome. Strings are copied into the arena. Returns false when the offer is
+ * unknown to the cache. */
+bool offer_cache_route(offer_cache_t *c, const token_claims_t *claims, const char *global_fallback, arena_t *a,
+                       click_route_t *out);
+
+#endif

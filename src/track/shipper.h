@@ -1,0 +1,21 @@
+/*
+ * shipper.h — moves closed spool segments into PostgreSQL (see README.md beside this file).
+ *
+ * A thread with its own connection: every ~100 ms it takes each segment it can lock, COPYs its
+ * intact lines into a temporary table, inserts them into `hits` (ON CONFLICT DO NOTHING, with
+ * is_unique computed), commits, and only then deletes the segment. While PostgreSQL is down it
+ * retries once a second; the spool keeps growing and nothing is lost. A segment PostgreSQL
+ * rejects for its content (never expected) is renamed *.rejected and logged, so it cannot block
+ * the others.
+ */
+#ifndef TRACKGEN_SHIPPER_H
+#define TRACKGEN_SHIPPER_H
+
+typedef struct shipper shipper_t;
+
+/* Starts the thread. NULL on failure. Owned by the server; stop with shipper_stop(). */
+shipper_t *shipper_start(const char *spool_dir, const char *conninfo);
+/* Makes a last pass, then stops. Accepts NULL. */
+void shipper_stop(shipper_t *s);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * track.c — starting and stopping the tracking services (see track.h).
+ */
+#include "track/track.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+#define CACHE_FIRST_LOAD_WAIT_MS 5000
+
+track_t *track_start(const config_t *cfg)
+{
+    track_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cfg = cfg;
+    t->spool = spool_start(cfg->spool_dir);
+    if (!t->spool) {
+        log_msg(LOG_ERROR, "cannot open the hit spool %s: %s", cfg->spool_dir, strerror(errno));
+        free(t);
+        return NULL;
+    }
+    t->shipper = shipper_start(cfg->spool_dir, cfg->database_url);
+    t->cache = offer_cache_start(cfg->database_url, CACHE_FIRST_LOAD_WAIT_MS);
+    if (!t->shipper || !t->cache) {
+        track_stop(t);
+        return NULL;
+    }
+    if (!offer_cache_ready(t->cache))
+        log_msg(LOG_WARN, "offer cache not loaded yet (database unreachable?); clicks answer 503 until it is");
+    return t;
+}
+
+void track_stop(track_t *t)
+{
+    if (!t)
+        return;
+    spool_stop(t->spool);     /* syncs what is pending */
+    shipper_stop(t->shipper); /* then ships it, if the database is there */
+    offer_cache_stop(t->cache);
+    free(t);
+}

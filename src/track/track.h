@@ -1,0 +1,26 @@
+/*
+ * track.h — the services the public tracking endpoints share in one worker process: the
+ * durable hit spool, the shipper that moves it into PostgreSQL, and the offer cache. Started
+ * and stopped by the server; handlers reach them through request_t.track.
+ */
+#ifndef TRACKGEN_TRACK_H
+#define TRACKGEN_TRACK_H
+
+#include "track/offer_cache.h"
+#include "track/shipper.h"
+#include "track/spool.h"
+#include "util/config.h"
+
+typedef struct track {
+    spool_t *spool;
+    shipper_t *shipper;
+    offer_cache_t *cache;
+    const config_t *cfg;
+} track_t;
+
+/* Starts everything; returns NULL (and logs why) if the spool cannot be opened. */
+track_t *track_start(const config_t *cfg);
+/* Stops in the safe order: no more appends are possible when this is called. Accepts NULL. */
+void track_stop(track_t *t);
+
+#endif
