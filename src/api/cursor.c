@@ -9,11 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-void cursor_encode(int64_t last_id, char *out)
+static void encode_plain(const char *plain, int n, char *out)
 {
-    char plain[32];
-    int n = snprintf(plain, sizeof plain, "k1:%" PRId64, last_id);
-    unsigned char b64[CURSOR_MAX_LEN + 8];
+    unsigned char b64[CURSOR_TEXT_MAX_LEN + 8];
     int m = EVP_EncodeBlock(b64, (const unsigned char *)plain, n);
     while (m > 0 && b64[m - 1] == '=')
         m--;
@@ -22,11 +20,24 @@ void cursor_encode(int64_t last_id, char *out)
     out[m] = '\0';
 }
 
-int cursor_decode(const char *s, size_t len, int64_t *last_id)
+void cursor_encode(int64_t last_id, char *out)
 {
-    if (len == 0 || len > CURSOR_MAX_LEN || len % 4 == 1)
+    char plain[32];
+    encode_plain(plain, snprintf(plain, sizeof plain, "k1:%" PRId64, last_id), out);
+}
+
+void cursor_encode_text(const char *key, char *out)
+{
+    char plain[CURSOR_KEY_MAX + 4];
+    encode_plain(plain, snprintf(plain, sizeof plain, "k2:%.*s", CURSOR_KEY_MAX, key), out);
+}
+
+/* Decodes URL-safe base64 into plain (size >= CURSOR_KEY_MAX + 4); returns its length or -1. */
+static int decode_plain(const char *s, size_t len, unsigned char *plain)
+{
+    if (len == 0 || len > CURSOR_TEXT_MAX_LEN || len % 4 == 1)
         return -1;
-    unsigned char b64[CURSOR_MAX_LEN + 4];
+    unsigned char b64[CURSOR_TEXT_MAX_LEN + 4];
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (c == '-')
@@ -40,11 +51,30 @@ int cursor_decode(const char *s, size_t len, int64_t *last_id)
     size_t padded = len;
     while (padded % 4)
         b64[padded++] = '=';
-    unsigned char plain[CURSOR_MAX_LEN];
     int n = EVP_DecodeBlock(plain, b64, (int)padded);
     if (n < 0)
         return -1;
-    n -= (int)(padded - len); /* EVP_DecodeBlock counts padding as zero bytes */
+    return n - (int)(padded - len); /* EVP_DecodeBlock counts padding as zero bytes */
+}
+
+int cursor_decode_text(const char *s, size_t len, char *key)
+{
+    unsigned char plain[CURSOR_TEXT_MAX_LEN];
+    int n = decode_plain(s, len, plain);
+    if (n < 4 || n > CURSOR_KEY_MAX + 3 || memcmp(plain, "k2:", 3) != 0)
+        return -1;
+    for (int i = 3; i < n; i++)
+        if (plain[i] < 0x20 || plain[i] > 0x7e)
+            return -1;
+    memcpy(key, plain + 3, (size_t)n - 3);
+    key[n - 3] = '\0';
+    return 0;
+}
+
+int cursor_decode(const char *s, size_t len, int64_t *last_id)
+{
+    unsigned char plain[CURSOR_TEXT_MAX_LEN];
+    int n = decode_plain(s, len, plain);
     if (n < 4 || n > 22 || memcmp(plain, "k1:", 3) != 0)
         return -1;
     int64_t v = 0;

@@ -7,6 +7,7 @@
 
 #include "api/api_keys.h"
 #include "api/health.h"
+#include "api/hits.h"
 #include "api/me.h"
 #include "api/offer_access.h"
 #include "api/offer_urls.h"
@@ -19,6 +20,7 @@ static const char *const PAGE[] = {"limit", "cursor", NULL};
 static const char *const OFFER_LIST[] = {"limit", "cursor", "status", "q", NULL};
 static const char *const PARTNER_LIST[] = {"limit", "cursor", "status", NULL};
 static const char *const KEY_LIST[] = {"limit", "cursor", "partner_id", NULL};
+static const char *const HIT_LIST[] = {"limit", "cursor", "kind", "offer_id", "partner_id", "from", "to", NULL};
 
 static const route_t ROUTES[] = {
     {"GET", "/healthz", health_live, ROUTE_PUBLIC, NULL},
@@ -47,6 +49,8 @@ static const route_t ROUTES[] = {
     {"DELETE", "/v1/offers/{offer_id}/partners/{partner_id}", offer_access_revoke, ROUTE_ADMIN, NULL},
 
     {"POST", "/v1/tracking-links", tracking_links_create, ROUTE_ANY_KEY, PAGE},
+
+    {"GET", "/v1/hits", hits_list, ROUTE_ANY_KEY, HIT_LIST},
 
     {"GET", "/v1/partners", partners_list, ROUTE_ADMIN, PARTNER_LIST},
     {"POST", "/v1/partners", partners_create, ROUTE_ADMIN, NULL},
