@@ -81,7 +81,7 @@ static double elapsed_ms(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
-void dispatch_request(request_t *r)
+dispatch_result_t dispatch_request(request_t *r)
 {
     clock_gettime(CLOCK_MONOTONIC, &r->started);
     req_init_from_fcgi(r);
@@ -90,8 +90,14 @@ void dispatch_request(request_t *r)
     if (rc < 0 || problem_has(&r->problem)) {
         if (!problem_has(&r->problem))
             problem_set(&r->problem, PROBLEM_INTERNAL, NULL);
+        r->defer.line = NULL;
         resp_problem(r);
     }
+    return r->defer.line ? DISPATCH_DEFERRED : DISPATCH_SEND;
+}
+
+void dispatch_send(request_t *r)
+{
     if (!cors_is_preflight(r))
         cors_response_headers(r, r->match.route && (r->match.route->flags & ROUTE_CORS_ANY));
     resp_send(r);

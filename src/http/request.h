@@ -43,6 +43,14 @@ typedef struct {
     buf_t headers;            /* extra "Name: value\r\n" lines */
 } response_t;
 
+/* A response that may only be sent once a spool line is durable (see http/exchange.h). */
+typedef struct request request_t;
+typedef struct {
+    const char *line; /* the spool line (arena); NULL: the response is not deferred */
+    size_t len;
+    void (*failed)(request_t *r); /* replaces the response when the line could not be made durable */
+} deferral_t;
+
 typedef struct request {
     FCGX_Request *fcgx;
     arena_t *arena;
@@ -60,6 +68,7 @@ typedef struct request {
     principal_t who;
     problem_t problem;
     response_t resp;
+    deferral_t defer;
     struct timespec started;
 } request_t;
 

@@ -21,13 +21,13 @@
 
 #include "db/db.h"
 #include "http/dispatch.h"
+#include "http/exchange.h"
 #include "http/response.h"
 #include "track/track.h"
 #include "util/arena.h"
 #include "util/log.h"
 
 #define LISTEN_BACKLOG 1024
-#define ARENA_CHUNK (64 * 1024)
 
 
 typedef struct {
@@ -41,34 +41,27 @@ typedef struct {
 static void *worker_main(void *arg)
 {
     server_t *s = arg;
-    /* Thread-owned for the thread's whole life; freed below when the loop ends. */
-    arena_t *arena = arena_create(ARENA_CHUNK);
+    /* The thread's connection, for its whole life; closed below when the loop ends. */
     db_t *db = db_open(s->cfg->database_url);
-    FCGX_Request fcgx;
-    if (!arena || !db || FCGX_InitRequest(&fcgx, s->listen_fd, 0) != 0) {
+    if (!db) {
         log_msg(LOG_ERROR, "worker thread could not start");
         abort();
     }
+    exchange_t *x = exchange_get(s->listen_fd);
     while (!atomic_load(&s->stopping)) {
-        if (FCGX_Accept_r(&fcgx) < 0)
+        if (FCGX_Accept_r(&x->fcgx) < 0)
             break;
-        request_t r;
-        memset(&r, 0, sizeof r);
-        r.fcgx = &fcgx;
-        r.arena = arena;
-        r.cfg = s->cfg;
-        r.db = db;
-        r.track = s->track;
-        problem_init(&r.problem, arena);
-        buf_init(&r.resp.headers, RESP_HEADERS_MAX);
-        dispatch_request(&r);
-        buf_free(&r.resp.headers);
-        FCGX_Finish_r(&fcgx);
-        arena_reset(arena);
+        exchange_begin(x, s->cfg, db, s->track);
+        if (dispatch_request(&x->req) == DISPATCH_DEFERRED) {
+            track_defer(s->track, x); /* answered by the spool's responder; this thread moves on */
+            x = exchange_get(s->listen_fd);
+            continue;
+        }
+        exchange_complete(x);
+        x = exchange_get(s->listen_fd);
     }
-    FCGX_Free(&fcgx, 1);
+    exchange_complete_unused(x);
     db_close(db);
-    arena_destroy(arena);
     return NULL;
 }
 
@@ -137,7 +130,8 @@ int server_run(const config_t *cfg)
         pthread_join(threads[i], NULL);
     pthread_join(sig_thread, NULL);
     free(threads);
-    track_stop(s.track); /* every request has been answered: no append can come any more */
+    track_stop(s.track); /* no append can come any more; deferred answers are sent first */
+    exchange_pool_free();
     close(s.listen_fd);
     if (strchr(cfg->listen, '/'))
         unlink(cfg->listen);

@@ -148,15 +148,29 @@ static int spool_hit(request_t *r, const hit_t *h)
     return rc;
 }
 
-/* spool_hit for browser endpoints: -1 comes with a 503 page. */
+static void answer_busy(request_t *r)
+{
+    buf_clear(&r->resp.headers);
+    resp_header(r, "Retry-After", "1");
+    html(r, 503, BUSY_HTML, sizeof BUSY_HTML - 1);
+}
+
+/* For browser endpoints: the answer the handler sets is sent only once the hit is durable (the
+ * exchange is deferred, see http/exchange.h); if it cannot be made durable the answer is a 503. */
 static int record(request_t *r, const hit_t *h)
 {
-    int rc = spool_hit(r, h);
-    if (rc < 0) {
-        resp_header(r, "Retry-After", "1");
-        html(r, 503, BUSY_HTML, sizeof BUSY_HTML - 1);
+    buf_t line;
+    buf_init(&line, HITLOG_LINE_MAX);
+    if (hitlog_format(h, &line) < 0) {
+        buf_free(&line);
+        answer_busy(r);
+        return -1;
     }
-    return rc;
+    r->defer.line = arena_strndup(r->arena, buf_ptr(&line), line.len);
+    r->defer.len = line.len;
+    r->defer.failed = answer_busy;
+    buf_free(&line);
+    return 0;
 }
 
 static bool verify(request_t *r, token_claims_t *t)
@@ -206,10 +220,8 @@ static int track_hit(request_t *r, const char *kind, hit_t *h, click_route_t *ro
     if (!verify(r, &t))
         return html(r, 404, NOT_FOUND_HTML, sizeof NOT_FOUND_HTML - 1), -1;
     if (!offer_cache_route(r->track->cache, &t, r->cfg->fallback_url, r->arena, route)) {
-        if (!offer_cache_ready(r->track->cache)) {
-            resp_header(r, "Retry-After", "1");
-            return html(r, 503, BUSY_HTML, sizeof BUSY_HTML - 1), -1;
-        }
+        if (!offer_cache_ready(r->track->cache))
+            return answer_busy(r), -1;
         return html(r, 404, NOT_FOUND_HTML, sizeof NOT_FOUND_HTML - 1), -1;
     }
     const char *subs[5];

@@ -5,10 +5,15 @@
  * lines of all threads that arrive during one sync into the next one. Segments rotate every
  * ~200 ms or 8 MiB so the shipper can move them to PostgreSQL; the writer holds an exclusive
  * flock on the segment it is writing. The spool is owned by the server (one per process).
+ *
+ * spool_append_async() is the same without waiting: the caller's function runs on the spool's
+ * responder thread once the line is durable (or could not be written), so the calling thread is
+ * free at once — the click path uses it to answer after the group commit without sleeping.
  */
 #ifndef TRACKGEN_SPOOL_H
 #define TRACKGEN_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct spool spool_t;
@@ -18,7 +23,11 @@ spool_t *spool_start(const char *dir);
 /* Appends one complete line (ending in '\n'). 0 once durable; -1 if the disk refused it (the hit
  * is not recorded and must not be acknowledged). Thread-safe. */
 int spool_append(spool_t *s, const char *line, size_t len);
-/* Syncs what is pending, closes the segment and stops the writer. Accepts NULL. */
+typedef void (*spool_done_fn)(void *ctx, bool durable);
+/* Appends one complete line; done(ctx, durable) runs later on the responder thread, exactly once
+ * (durable false: not recorded, must not be acknowledged). Thread-safe. */
+void spool_append_async(spool_t *s, const char *line, size_t len, spool_done_fn done, void *ctx);
+/* Syncs what is pending, runs every pending completion, closes the segment and stops. Accepts NULL. */
 void spool_stop(spool_t *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/exchange.h"
 #include "util/log.h"
 
 #define CACHE_FIRST_LOAD_WAIT_MS 5000
@@ -32,6 +33,19 @@ track_t *track_start(const config_t *cfg)
     if (!offer_cache_ready(t->cache))
         log_msg(LOG_WARN, "offer cache not loaded yet (database unreachable?); clicks answer 503 until it is");
     return t;
+}
+
+static void deferred_done(void *ctx, bool durable)
+{
+    exchange_t *x = ctx;
+    if (!durable)
+        x->req.defer.failed(&x->req);
+    exchange_complete(x);
+}
+
+void track_defer(track_t *t, struct exchange *x)
+{
+    spool_append_async(t->spool, x->req.defer.line, x->req.defer.len, deferred_done, x);
 }
 
 void track_stop(track_t *t)

@@ -1,0 +1,83 @@
+/*
+ * exchange.c — exchanges and their pool (see exchange.h).
+ */
+#include "http/exchange.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/dispatch.h"
+#include "http/response.h"
+#include "util/log.h"
+
+#define ARENA_CHUNK (64 * 1024)
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static exchange_t *pool; /* free exchanges */
+
+static void pool_put(exchange_t *x)
+{
+    pthread_mutex_lock(&pool_mu);
+    x->next = pool;
+    pool = x;
+    pthread_mutex_unlock(&pool_mu);
+}
+
+exchange_t *exchange_get(int listen_fd)
+{
+    pthread_mutex_lock(&pool_mu);
+    exchange_t *x = pool;
+    if (x)
+        pool = x->next;
+    pthread_mutex_unlock(&pool_mu);
+    if (x)
+        return x;
+    x = calloc(1, sizeof *x);
+    if (!x || !(x->arena = arena_create(ARENA_CHUNK)) || FCGX_InitRequest(&x->fcgx, listen_fd, 0) != 0) {
+        log_msg(LOG_ERROR, "out of memory for a new exchange");
+        abort();
+    }
+    return x;
+}
+
+void exchange_begin(exchange_t *x, const config_t *cfg, struct db *db, struct track *track)
+{
+    request_t *r = &x->req;
+    memset(r, 0, sizeof *r);
+    r->fcgx = &x->fcgx;
+    r->arena = x->arena;
+    r->cfg = cfg;
+    r->db = db;
+    r->track = track;
+    problem_init(&r->problem, x->arena);
+    buf_init(&r->resp.headers, RESP_HEADERS_MAX);
+}
+
+void exchange_complete(exchange_t *x)
+{
+    dispatch_send(&x->req);
+    buf_free(&x->req.resp.headers);
+    FCGX_Finish_r(&x->fcgx);
+    arena_reset(x->arena);
+    pool_put(x);
+}
+
+void exchange_complete_unused(exchange_t *x)
+{
+    pool_put(x);
+}
+
+void exchange_pool_free(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    while (pool) {
+        exchange_t *x = pool;
+        pool = x->next;
+        FCGX_Free(&x->fcgx, 1);
+        arena_destroy(x->arena);
+        free(x);
+    }
+    pthread_mutex_unlock(&pool_mu);
+}
