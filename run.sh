@@ -59,4 +59,5 @@ Demo keys (also in var/demo-keys.env, for scripts: source var/demo-keys.env):
 Try:
   curl -s -H "Authorization: Bearer $PARTNER1_KEY" $BASE_URL/v1/offers
   curl -s -H "Authorization: Bearer $ADMIN_KEY" $BASE_URL/v1/partners
+  curl -s -X POST -H "Authorization: Bearer $PARTNER1_KEY" -H 'Content-Type: application/json' -d '{"offers":"all","sub1":"demo"}' $BASE_URL/v1/tracking-links
 MSG
