@@ -56,10 +56,14 @@ cat >"$WORK/stack-ctl" <<CTL
 set -euo pipefail
 source "$ROOT/deploy/stack.sh"
 stack_init "$WORK"
+export TRACKGEN_SECRET="$TRACKGEN_SECRET" TRACKGEN_PUBLIC_URL="$TRACKGEN_PUBLIC_URL" TRACKGEN_MAX_BODY="$TRACKGEN_MAX_BODY"
+export TRACKGEN_THREADS="$TRACKGEN_THREADS" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS"
 case "\${1:-}" in
   pg-stop) stack_pg_stop ;;
   pg-start) stack_pg_start ;;
-  *) echo "usage: stack-ctl pg-stop|pg-start" >&2; exit 2 ;;
+  worker-kill) kill -KILL "\$(cat "\$(worker_pidfile "\$2")")" && rm -f "\$(worker_pidfile "\$2")" ;;
+  worker-start) stack_worker_start "$BIN" "\$2" ;;
+  *) echo "usage: stack-ctl pg-stop|pg-start|worker-kill N|worker-start N" >&2; exit 2 ;;
 esac
 CTL
 chmod +x "$WORK/stack-ctl"
@@ -67,7 +71,7 @@ chmod +x "$WORK/stack-ctl"
 export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_OPENAPI=$ROOT/openapi/openapi.yaml
 export TG_MAX_BODY=$TRACKGEN_MAX_BODY
 set +e
-(cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
+(cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs})
 status=$?
 set -e
 

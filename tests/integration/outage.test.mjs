@@ -1,0 +1,47 @@
+// PostgreSQL goes away: the API says 503 with Retry-After, clicks keep redirecting, and when the
+// database is back every click of the outage arrives exactly once.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { api, ADMIN, uniq, createOffer, partnerWithKey, linksFor, hitsTagged, rawGet, sleep } from './lib/client.mjs';
+
+const ctl = (cmd) => execFileSync(process.env.TG_STACK_CTL, [cmd], { stdio: 'inherit' });
+after(() => ctl('pg-start')); /* whatever happens, leave the database running */
+
+test('stop PostgreSQL, click 1000 times, start it: all 1000 hits arrive exactly once', { timeout: 120000 }, async () => {
+  const { key } = await partnerWithKey();
+  const o = await createOffer();
+  const [link] = await linksFor(key, { offers: [o.id] });
+  const tag = uniq('outage');
+  ctl('pg-stop');
+  const down = await api('GET', '/v1/offers', { key: ADMIN });
+  assert.equal(down.status, 503);
+  assert.equal(down.body.type, 'https://trackgen.dev/problems/service-unavailable');
+  assert.equal(down.headers.get('retry-after'), '1');
+  assert.equal((await api('GET', '/readyz')).status, 503);
+  assert.equal((await api('GET', '/healthz')).status, 200);
+
+  let redirected = 0;
+  for (let i = 0; i < 1000; i += 25) {
+    const batch = await Promise.all(Array.from({ length: 25 }, () => rawGet(`/c/${link.token}?sub1=${tag}`)));
+    for (const r of batch) {
+      assert.equal(r.status, 302);
+      assert.ok(r.headers.get('location').startsWith('https://shop.example/landing'));
+      redirected += 1;
+    }
+  }
+  assert.equal(redirected, 1000);
+
+  ctl('pg-start');
+  let ok = false;
+  for (let i = 0; i < 60 && !ok; i++) {
+    ok = (await api('GET', '/v1/offers?limit=1', { key: ADMIN })).status === 200;
+    if (!ok) await sleep(250);
+  }
+  assert.ok(ok, 'the API recovers after PostgreSQL is back');
+  const hits = await hitsTagged(key, tag, 1000, 60000);
+  assert.equal(hits.length, 1000);
+  assert.equal(new Set(hits.map((h) => h.transaction_id)).size, 1000);
+  await sleep(1500); /* nothing arrives twice later on either */
+  assert.equal((await hitsTagged(key, tag, 1001, 1000)).length, 1000);
+});
