@@ -50,13 +50,19 @@ static const char ENSURE_BATCH_PARTITIONS[] =
     "SELECT hits_ensure_partitions(min(hit_at AT TIME ZONE 'UTC')::date, max(hit_at AT TIME ZONE 'UTC')::date)\n"
     "  FROM hits_incoming";
 
+/* Shippers of all processes insert one at a time, so that is_unique sees every earlier hit. */
+static const char SERIALIZE[] = "SELECT pg_advisory_xact_lock(7461726, 1)";
+
 /* is_unique: the first hit of its kind from this IP + user agent on this partner + offer in 24 h,
- * counting both what is stored and what arrives in this batch. */
+ * counting both what is stored and what arrives in this batch. Bot hits are never unique and do
+ * not use up a person's first click. */
 static const char INSERT_HITS[] =
     "INSERT INTO hits (" HITLOG_COLUMNS ", is_unique)\n"
     "SELECT i.*,\n"
-    "       row_number() OVER (PARTITION BY i.kind, i.partner_id, i.offer_id, i.ip, md5(coalesce(i.user_agent, ''))\n"
-    "                          ORDER BY i.hit_at, i.transaction_id) = 1\n"
+    "       NOT i.is_bot\n"
+    "       AND row_number() OVER (PARTITION BY i.kind, i.partner_id, i.offer_id, i.ip, md5(coalesce(i.user_agent, '')),\n"
+    "                                           i.is_bot\n"
+    "                              ORDER BY i.hit_at, i.transaction_id) = 1\n"
     "       AND NOT EXISTS (\n"
     "         SELECT 1\n"
     "           FROM hits h\n"
@@ -66,7 +72,8 @@ static const char INSERT_HITS[] =
     "            AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
     "            AND h.hit_at > i.hit_at - interval '24 hours'\n"
     "            AND h.hit_at <= i.hit_at\n"
-    "            AND h.kind = i.kind)\n"
+    "            AND h.kind = i.kind\n"
+    "            AND NOT h.is_bot)\n"
     "  FROM hits_incoming i\n"
     "ON CONFLICT DO NOTHING";
 
@@ -201,7 +208,7 @@ static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name)
         log_msg(LOG_WARN, "shipper: %s: skipped %zu torn or corrupt line(s)", name, bad);
     if (n > 0) {
         char state[6] = "";
-        bool ok = run(s, "BEGIN", state) && run(s, CREATE_INCOMING, state) && copy_rows(s, &rows, state)
+        bool ok = run(s, "BEGIN", state) && run(s, SERIALIZE, state) && run(s, CREATE_INCOMING, state) && copy_rows(s, &rows, state)
                   && run(s, ENSURE_BATCH_PARTITIONS, state) && run(s, INSERT_HITS, state) && run(s, "COMMIT", state);
         if (!ok) {
             if (PQstatus(s->conn) == CONNECTION_OK)
