@@ -110,6 +110,7 @@ int server_run(const config_t *cfg)
         log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
         return 1;
     }
+    log_start_batching(); /* access lines leave in batches; on failure each is written at once */
     s.track = track_start(cfg);
     if (!s.track)
         return 1;
@@ -136,5 +137,6 @@ int server_run(const config_t *cfg)
     if (strchr(cfg->listen, '/'))
         unlink(cfg->listen);
     log_msg(LOG_INFO, "stopped");
+    log_stop_batching();
     return 0;
 }

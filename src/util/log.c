@@ -4,7 +4,10 @@
  */
 #include "util/log.h"
 
+#include "util/buf.h"
+
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -51,17 +54,114 @@ static json_t *line_start(const char *level)
     return o;
 }
 
-static void line_write(json_t *o)
+#define BATCH_MAX (64 * 1024)
+#define BATCH_INTERVAL_MS 50
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool running;
+    bool stopping;
+    buf_t pending;
+} batch = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, p, n);
+        if (w <= 0)
+            return; /* nowhere to report a failing log */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Writes pending lines; called with the mutex held, releases it while writing. */
+static void flush_locked(buf_t *spare)
+{
+    buf_t out = batch.pending;
+    batch.pending = *spare;
+    pthread_mutex_unlock(&batch.mu);
+    write_all(buf_ptr(&out), out.len);
+    buf_clear(&out);
+    *spare = out;
+    pthread_mutex_lock(&batch.mu);
+}
+
+static void *logger_main(void *arg)
+{
+    (void)arg;
+    buf_t spare;
+    buf_init(&spare, 2 * BATCH_MAX);
+    pthread_mutex_lock(&batch.mu);
+    while (!batch.stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += BATCH_INTERVAL_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&batch.wake, &batch.mu, &until);
+        if (batch.pending.len)
+            flush_locked(&spare);
+    }
+    if (batch.pending.len)
+        flush_locked(&spare);
+    pthread_mutex_unlock(&batch.mu);
+    buf_free(&spare);
+    return NULL;
+}
+
+int log_start_batching(void)
+{
+    buf_init(&batch.pending, 2 * BATCH_MAX);
+    batch.stopping = false;
+    if (pthread_create(&batch.thread, NULL, logger_main, NULL) != 0)
+        return -1;
+    batch.running = true;
+    return 0;
+}
+
+void log_stop_batching(void)
+{
+    if (!batch.running)
+        return;
+    pthread_mutex_lock(&batch.mu);
+    batch.stopping = true;
+    pthread_cond_signal(&batch.wake);
+    pthread_mutex_unlock(&batch.mu);
+    pthread_join(batch.thread, NULL);
+    batch.running = false;
+    buf_free(&batch.pending);
+}
+
+/* Writes one line now, or (batched) hands it to the logger thread. Takes ownership of o. */
+static void line_emit(json_t *o, bool batched)
 {
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!s)
         return;
     size_t len = strlen(s);
-    s[len] = '\n'; /* replaces the NUL: write exactly len + 1 bytes */
-    ssize_t w = write(STDERR_FILENO, s, len + 1);
-    (void)w;
+    s[len] = '\n'; /* replaces the NUL: exactly len + 1 bytes */
+    bool queued = false;
+    if (batched) {
+        pthread_mutex_lock(&batch.mu);
+        if (batch.running && buf_append(&batch.pending, s, len + 1) == BUF_OK) {
+            queued = true;
+            if (batch.pending.len >= BATCH_MAX)
+                pthread_cond_signal(&batch.wake);
+        }
+        pthread_mutex_unlock(&batch.mu);
+    }
+    if (!queued)
+        write_all(s, len + 1);
     free(s);
+}
+
+static void line_write(json_t *o)
+{
+    line_emit(o, false);
 }
 
 void log_msg(log_level_t level, const char *fmt, ...)
@@ -101,5 +201,5 @@ void log_access(const access_entry_t *e)
         json_object_set_new(o, "key_prefix", json_string(e->key_prefix));
     if (e->partner_id)
         json_object_set_new(o, "partner_id", json_integer(e->partner_id));
-    line_write(o);
+    line_emit(o, true);
 }

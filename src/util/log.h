@@ -2,7 +2,10 @@
  * log.h — structured logging: one JSON object per line on stderr.
  *
  * Thread-safe (one write(2) per line). Messages never contain API keys: callers log key prefixes
- * at most. The access log (one line per request) is written by the HTTP layer through log_access().
+ * at most. The access log (one line per request) is written by the HTTP layer through log_access();
+ * once log_start_batching() has run, access lines are collected and written by a logger thread
+ * every 50 ms (or 64 KiB), which saves a system call per request; other messages are written at
+ * once. log_stop_batching() writes what is left.
  */
 #ifndef TRACKGEN_LOG_H
 #define TRACKGEN_LOG_H
@@ -29,5 +32,10 @@ typedef struct {
 } access_entry_t;
 
 void log_access(const access_entry_t *e);
+
+/* Starts the logger thread (the server calls it once). Returns 0 or -1. */
+int log_start_batching(void);
+/* Flushes and stops the logger thread. */
+void log_stop_batching(void);
 
 #endif
