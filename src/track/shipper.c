@@ -38,7 +38,7 @@ struct shipper {
 };
 
 static const char CREATE_INCOMING[] =
-    "CREATE TEMP TABLE IF NOT EXISTS hits_incoming (\n"
+    "CREATE TEMP TABLE hits_incoming (\n"
     "  transaction_id text, kind text, hit_at timestamptz, partner_id bigint, offer_id bigint,\n"
     "  offer_url_id bigint, source_id text, sub1 text, sub2 text, sub3 text, sub4 text, sub5 text,\n"
     "  ip inet, user_agent text, referer text, outcome text, is_bot boolean)\n"
@@ -93,20 +93,6 @@ static void disconnect(shipper_t *s)
     s->conn = NULL;
 }
 
-static bool connected(shipper_t *s)
-{
-    if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
-        return true;
-    disconnect(s);
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {s->conninfo, "3", "trackgen-shipper", NULL};
-    s->conn = PQconnectdbParams(keys, vals, 1);
-    if (PQstatus(s->conn) != CONNECTION_OK) {
-        disconnect(s);
-        return false;
-    }
-    return true;
-}
 
 static void note_error(shipper_t *s, PGresult *r, char state[6])
 {
@@ -126,6 +112,24 @@ static bool run(shipper_t *s, const char *sql, char state[6])
         note_error(s, r, state);
     PQclear(r);
     return ok;
+}
+
+static bool connected(shipper_t *s)
+{
+    if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
+        return true;
+    disconnect(s);
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {s->conninfo, "3", "trackgen-shipper", NULL};
+    s->conn = PQconnectdbParams(keys, vals, 1);
+    char state[6];
+    /* The staging table lives as long as the session: created once per connection. */
+    if (PQstatus(s->conn) != CONNECTION_OK || !run(s, "SET client_min_messages = warning", state)
+        || !run(s, CREATE_INCOMING, state)) {
+        disconnect(s);
+        return false;
+    }
+    return true;
 }
 
 static bool copy_rows(shipper_t *s, const buf_t *rows, char state[6])
@@ -208,7 +212,7 @@ static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name)
         log_msg(LOG_WARN, "shipper: %s: skipped %zu torn or corrupt line(s)", name, bad);
     if (n > 0) {
         char state[6] = "";
-        bool ok = run(s, "BEGIN", state) && run(s, SERIALIZE, state) && run(s, CREATE_INCOMING, state) && copy_rows(s, &rows, state)
+        bool ok = run(s, "BEGIN", state) && run(s, SERIALIZE, state) && copy_rows(s, &rows, state)
                   && run(s, ENSURE_BATCH_PARTITIONS, state) && run(s, INSERT_HITS, state) && run(s, "COMMIT", state);
         if (!ok) {
             if (PQstatus(s->conn) == CONNECTION_OK)
