@@ -37,5 +37,5 @@ set +e
 tests/integration/run.sh "$ROOT/build-asan/trackgen"; record $?
 set -e
 
-printf '\ntest suites: %d passed, %d failed\n' "$passed" "$failed"
+printf '\nsuites: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
