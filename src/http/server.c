@@ -105,15 +105,17 @@ int server_run(const config_t *cfg)
     sigaddset(&s.signals, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &s.signals, NULL); /* inherited by every thread created below */
 
-    s.listen_fd = open_listener(cfg->listen);
-    if (s.listen_fd < 0) {
-        log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
-        return 1;
-    }
+    /* The tracking services first: the socket appears once the offer cache can answer clicks. */
     log_start_batching(); /* access lines leave in batches; on failure each is written at once */
     s.track = track_start(cfg);
     if (!s.track)
         return 1;
+    s.listen_fd = open_listener(cfg->listen);
+    if (s.listen_fd < 0) {
+        log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+        track_stop(s.track);
+        return 1;
+    }
     pthread_t sig_thread;
     pthread_t *threads = calloc((size_t)cfg->threads, sizeof *threads);
     if (!threads || pthread_create(&sig_thread, NULL, signal_main, &s) != 0) {

@@ -7,6 +7,9 @@
 #include "track/offer_cache.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
@@ -54,6 +57,7 @@ typedef struct {
 
 struct offer_cache {
     char *conninfo;
+    char *save_path; /* NULL: snapshots are not saved */
     pthread_t thread;
     pthread_rwlock_t lock;
     snapshot_t *snap; /* NULL until the first load */
@@ -166,6 +170,97 @@ out:
     return s;
 }
 
+/* The snapshot file: one record per line, tab-separated, "\N" for NULL. Stored URLs contain no
+ * tabs, newlines or spaces (url_check), so no escaping is needed. */
+static const char *or_null(const char *s)
+{
+    return s ? s : "\\N";
+}
+
+static void snapshot_save(const snapshot_t *s, const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    fprintf(f, "trackgen-offer-cache 1\n");
+    for (size_t i = 0; i < s->n_offers; i++)
+        fprintf(f, "O\t%" PRId64 "\t%c\t%c\t%s\t%s\n", s->offers[i].id, s->offers[i].status, s->offers[i].visibility,
+                or_null(s->offers[i].destination_url), or_null(s->offers[i].fallback_url));
+    for (size_t i = 0; i < s->n_urls; i++)
+        fprintf(f, "U\t%" PRId64 "\t%" PRId64 "\t%c\t%s\n", s->urls[i].id, s->urls[i].offer_id, s->urls[i].status,
+                or_null(s->urls[i].destination_url));
+    for (size_t i = 0; i < s->n_grants; i++)
+        fprintf(f, "G\t%" PRId64 "\t%" PRId64 "\n", s->grants[i].offer_id, s->grants[i].partner_id);
+    for (size_t i = 0; i < s->n_partners; i++)
+        fprintf(f, "P\t%" PRId64 "\t%d\n", s->partners[i].id, s->partners[i].active);
+    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0)
+        unlink(tmp);
+}
+
+static char *field_dup(const char *s)
+{
+    return strcmp(s, "\\N") == 0 ? NULL : strdup(s);
+}
+
+/* Appends one parsed record to s; false if the line is not a record. */
+static bool snapshot_add_line(snapshot_t *s, char *line, size_t caps[4])
+{
+    char *f[6] = {0};
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, "\t\n", &save); t && n < 6; t = strtok_r(NULL, "\t\n", &save))
+        f[n++] = t;
+    if (n == 6 && strcmp(f[0], "O") == 0) {
+        if (s->n_offers == caps[0] && !(s->offers = realloc(s->offers, (caps[0] = 2 * caps[0] + 16) * sizeof *s->offers)))
+            abort();
+        s->offers[s->n_offers++] = (offer_entry_t){strtoll(f[1], NULL, 10), f[2][0], f[3][0], field_dup(f[4]), field_dup(f[5])};
+    } else if (n == 5 && strcmp(f[0], "U") == 0) {
+        if (s->n_urls == caps[1] && !(s->urls = realloc(s->urls, (caps[1] = 2 * caps[1] + 16) * sizeof *s->urls)))
+            abort();
+        s->urls[s->n_urls++] = (url_entry_t){strtoll(f[1], NULL, 10), strtoll(f[2], NULL, 10), f[3][0], field_dup(f[4])};
+    } else if (n == 3 && strcmp(f[0], "G") == 0) {
+        if (s->n_grants == caps[2] && !(s->grants = realloc(s->grants, (caps[2] = 2 * caps[2] + 16) * sizeof *s->grants)))
+            abort();
+        s->grants[s->n_grants++] = (grant_entry_t){strtoll(f[1], NULL, 10), strtoll(f[2], NULL, 10)};
+    } else if (n == 3 && strcmp(f[0], "P") == 0) {
+        if (s->n_partners == caps[3]
+            && !(s->partners = realloc(s->partners, (caps[3] = 2 * caps[3] + 16) * sizeof *s->partners)))
+            abort();
+        s->partners[s->n_partners++] = (partner_entry_t){strtoll(f[1], NULL, 10), f[2][0] == '1'};
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Reads a saved snapshot (written in key order, so it is ready for binary search). */
+static snapshot_t *snapshot_read(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char line[8192];
+    snapshot_t *s = NULL;
+    if (!fgets(line, sizeof line, f) || strcmp(line, "trackgen-offer-cache 1\n") != 0)
+        goto out;
+    s = calloc(1, sizeof *s);
+    size_t caps[4] = {0, 0, 0, 0};
+    while (fgets(line, sizeof line, f)) {
+        if (!snapshot_add_line(s, line, caps)) {
+            snapshot_free(s);
+            s = NULL;
+            break;
+        }
+    }
+out:
+    fclose(f);
+    return s;
+}
+
 static void snapshot_install(offer_cache_t *c, snapshot_t *s)
 {
     pthread_rwlock_wrlock(&c->lock);
@@ -224,10 +319,17 @@ static void *loader_main(void *arg)
             if (!s) {
                 PQfinish(conn);
                 conn = NULL;
+                if (!offer_cache_ready(c) && c->save_path && (s = snapshot_read(c->save_path)) != NULL) {
+                    snapshot_install(c, s);
+                    log_msg(LOG_WARN, "offer cache: database unreachable; serving the snapshot saved in %s",
+                            c->save_path);
+                }
                 struct timespec pause = {1, 0};
                 nanosleep(&pause, NULL);
                 continue;
             }
+            if (c->save_path)
+                snapshot_save(s, c->save_path);
             snapshot_install(c, s); /* changes made while disconnected are included */
             log_msg(LOG_INFO, "offer cache loaded: %zu offers, %zu urls, %zu grants, %zu partners", s->n_offers,
                     s->n_urls, s->n_grants, s->n_partners);
@@ -239,6 +341,8 @@ static void *loader_main(void *arg)
             conn = NULL;
         } else if (w > 0) {
             snapshot_t *s = snapshot_load(conn);
+            if (s && c->save_path)
+                snapshot_save(s, c->save_path);
             if (s)
                 snapshot_install(c, s);
         }
@@ -248,10 +352,12 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
-offer_cache_t *offer_cache_start(const char *conninfo, int wait_ms)
+offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, int wait_ms)
 {
     offer_cache_t *c = calloc(1, sizeof *c);
-    if (!c || !(c->conninfo = strdup(conninfo))) {
+    if (!c || !(c->conninfo = strdup(conninfo)) || (save_path && !(c->save_path = strdup(save_path)))) {
+        if (c)
+            free(c->conninfo);
         free(c);
         return NULL;
     }
@@ -290,6 +396,7 @@ void offer_cache_stop(offer_cache_t *c)
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->loaded);
     free(c->conninfo);
+    free(c->save_path);
     free(c);
 }
 

@@ -4,8 +4,10 @@
  * A snapshot of offers, their additional URLs, access grants and partner statuses is loaded at
  * start by a thread with its own connection, which then LISTENs on `trackgen_offer_cache`
  * (notified by triggers on those tables) and reloads on every change. While PostgreSQL is down
- * the last snapshot keeps serving; after a reconnect it is reloaded. Lookups never touch the
- * database. One cache per process, owned by the server.
+ * the last snapshot keeps serving; after a reconnect it is reloaded. Every snapshot loaded from
+ * the database is also saved to a file, and a worker that starts while PostgreSQL is unreachable
+ * serves from that file until the database is back. Lookups never touch the database. One cache
+ * per process, owned by the server.
  */
 #ifndef TRACKGEN_OFFER_CACHE_H
 #define TRACKGEN_OFFER_CACHE_H
@@ -23,8 +25,9 @@ typedef struct {
     const char *outcome; /* "redirected" or "fallback_…", as recorded in hits.outcome */
 } click_route_t;
 
-/* Starts the loader thread and waits up to wait_ms for the first snapshot. NULL on failure. */
-offer_cache_t *offer_cache_start(const char *conninfo, int wait_ms);
+/* Starts the loader thread and waits up to wait_ms for the first snapshot. save_path: where
+ * snapshots are kept for a start without the database (NULL: nowhere). NULL on failure. */
+offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, int wait_ms);
 void offer_cache_stop(offer_cache_t *c);
 /* True once a snapshot has been loaded. */
 bool offer_cache_ready(offer_cache_t *c);

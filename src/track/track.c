@@ -4,6 +4,7 @@
 #include "track/track.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,9 @@ track_t *track_start(const config_t *cfg)
         return NULL;
     }
     t->shipper = shipper_start(cfg->spool_dir, cfg->database_url);
-    t->cache = offer_cache_start(cfg->database_url, CACHE_FIRST_LOAD_WAIT_MS);
+    char snapshot[4096];
+    snprintf(snapshot, sizeof snapshot, "%s/offer-cache.snapshot", cfg->spool_dir);
+    t->cache = offer_cache_start(cfg->database_url, snapshot, CACHE_FIRST_LOAD_WAIT_MS);
     if (!t->shipper || !t->cache) {
         track_stop(t);
         return NULL;

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { api, ADMIN, uniq, createOffer, partnerWithKey, linksFor, hitsTagged, rawGet, sleep } from './lib/client.mjs';
 
-const ctl = (cmd) => execFileSync(process.env.TG_STACK_CTL, [cmd], { stdio: 'inherit' });
+const ctl = (...args) => execFileSync(process.env.TG_STACK_CTL, args, { stdio: 'inherit' });
 after(() => ctl('pg-start')); /* whatever happens, leave the database running */
 
-test('stop PostgreSQL, click 1000 times, start it: all 1000 hits arrive exactly once', { timeout: 120000 }, async () => {
+test('stop PostgreSQL, restart the workers, click 1000 times, start it: all 1000 hits arrive exactly once', { timeout: 120000 }, async () => {
   const { key } = await partnerWithKey();
   const o = await createOffer();
   const [link] = await linksFor(key, { offers: [o.id] });
@@ -20,6 +20,11 @@ test('stop PostgreSQL, click 1000 times, start it: all 1000 hits arrive exactly 
   assert.equal(down.headers.get('retry-after'), '1');
   assert.equal((await api('GET', '/readyz')).status, 503);
   assert.equal((await api('GET', '/healthz')).status, 200);
+  /* Workers that start during the outage serve clicks from the offer cache saved on disk. */
+  for (const n of ['1', '2']) {
+    ctl('worker-kill', n);
+    ctl('worker-start', n);
+  }
 
   let redirected = 0;
   for (let i = 0; i < 1000; i += 25) {
