@@ -1,6 +1,8 @@
 /*
  * bare_fcgi.c — the baseline for bench/click.sh: a libfcgi responder that does nothing but
- * answer 302, with the same thread model as trackgen (N threads on one listening socket).
+ * answer 302, with the same thread model as trackgen (N threads on one listening socket) and
+ * the same way of finishing a request (stdin drained, no lingering close), so that the ratio
+ * measures trackgen's own work and nothing else.
  * Usage: bare_fcgi SOCKET THREADS
  */
 #include <fcgiapp.h>
@@ -19,6 +21,10 @@ static void *serve(void *arg)
     FCGX_InitRequest(&req, listen_fd, 0);
     while (FCGX_Accept_r(&req) >= 0) {
         FCGX_PutS("Status: 302 Found\r\nLocation: https://example.com/landing\r\nContent-Length: 0\r\n\r\n", req.out);
+        char drain[4096];
+        while (FCGX_GetStr(drain, sizeof drain, req.in) > 0)
+            ;
+        FCGX_Detach(&req);
         FCGX_Finish_r(&req);
     }
     return NULL;
