@@ -46,20 +46,7 @@ BARE_PORT=$(bench_free_port)
 stack_nginx_start "127.0.0.1:$BARE_PORT"
 
 # 3, 4. trackgen
-stack_init "$WORK/stack"
-PORT=$(bench_free_port)
-BASE="http://127.0.0.1:$PORT"
-export TRACKGEN_PUBLIC_URL=$BASE TRACKGEN_LOG_LEVEL=warn
-stack_secret
-stack_pg_start
-stack_db_create
-stack_migrate "$BIN" >/dev/null
-stack_psql -d trackgen -f "$BENCH_ROOT/sql/seed/demo.sql" >/dev/null
-PARTNER=$(stack_psql -d trackgen -Atc "SELECT id FROM partners WHERE name = 'Acme Media'")
-KEY=$("$BIN" keys create --partner "$PARTNER" --name bench 2>/dev/null)
-stack_workers_start "$BIN" "$THREADS"
-stack_nginx_start "127.0.0.1:$PORT"
-stack_wait_ready "$BASE"
+bench_stack_up "$WORK/stack" "$THREADS"
 TOKEN=$(curl -fsS -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
     -d '{"offers":"all"}' "$BASE/v1/tracking-links" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data[0].token))')
 

@@ -22,6 +22,7 @@ bench_wrk() {
     local name=$1 url=$2
     shift 2
     local out
+    wrk -t1 -c"${BENCH_CONNECTIONS:-32}" -d1s "$@" "$url" >/dev/null # warm-up: connections, prepared statements
     out=$(wrk -t1 -c"${BENCH_CONNECTIONS:-32}" -d"${BENCH_SECONDS:-10}s" --latency "$@" "$url")
     WRK_RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     WRK_P50=$(awk '$1 == "50%" {print $2}' <<<"$out" | bench_ms)
@@ -61,3 +62,24 @@ CONF
 }
 
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# bench_stack_up DIR THREADS: a trackgen stack with the demo network under DIR on a free port.
+# Sets BASE (its URL) and KEY (a key of the partner Acme Media).
+bench_stack_up() {
+    stack_init "$1"
+    local port
+    port=$(bench_free_port)
+    BASE="http://127.0.0.1:$port"
+    export TRACKGEN_PUBLIC_URL=$BASE TRACKGEN_LOG_LEVEL=warn
+    stack_secret
+    stack_pg_start
+    stack_db_create
+    stack_migrate "$BIN" >/dev/null
+    stack_psql -d trackgen -f "$BENCH_ROOT/sql/seed/demo.sql" >/dev/null
+    local partner
+    partner=$(stack_psql -d trackgen -Atc "SELECT id FROM partners WHERE name = 'Acme Media'")
+    KEY=$("$BIN" keys create --partner "$partner" --name bench 2>/dev/null)
+    stack_workers_start "$BIN" "$2"
+    stack_nginx_start "127.0.0.1:$port"
+    stack_wait_ready "$BASE"
+}

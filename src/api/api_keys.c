@@ -109,11 +109,5 @@ json_t *api_keys_summary_json(request_t *r, int64_t key_id)
 {
     const char *params[] = {id_param(r, key_id)};
     PGresult *res = db_exec(r->db, r->arena, &SUMMARY, params, &r->problem);
-    if (!res)
-        return NULL;
-    if (PQntuples(res) == 0) {
-        problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
-        return NULL;
-    }
-    return db_row_json(res, 0);
+    return res ? row_json_or_404(r, res) : NULL;
 }

@@ -20,10 +20,16 @@ static db_stmt_t KEY_BY_PREFIX = DB_STMT(
     " WHERE k.prefix = $1",
     1, true);
 
+/* Concurrent requests with the same key must not queue on its row lock: whoever holds it
+ * refreshes the timestamp, the others skip. */
 static db_stmt_t KEY_TOUCH = DB_STMT(
     "UPDATE api_keys\n"
     "   SET last_used_at = now()\n"
-    " WHERE id = $1",
+    " WHERE id = (SELECT id\n"
+    "               FROM api_keys\n"
+    "              WHERE id = $1\n"
+    "                AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')\n"
+    "                FOR UPDATE SKIP LOCKED)",
     1, true);
 
 /* The presented key: Bearer token first, then X-Api-Key. */

@@ -1,23 +1,17 @@
 /*
  * cursor.c — encoding and strict decoding of pagination cursors (see cursor.h).
- * Uses OpenSSL's base64 block coder and maps it to the URL-safe alphabet.
  */
 #include "api/cursor.h"
 
+#include "util/b64url.h"
+
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
 static void encode_plain(const char *plain, int n, char *out)
 {
-    unsigned char b64[CURSOR_TEXT_MAX_LEN + 8];
-    int m = EVP_EncodeBlock(b64, (const unsigned char *)plain, n);
-    while (m > 0 && b64[m - 1] == '=')
-        m--;
-    for (int i = 0; i < m; i++)
-        out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : (char)b64[i];
-    out[m] = '\0';
+    b64url_encode((const unsigned char *)plain, (size_t)n, out);
 }
 
 void cursor_encode(int64_t last_id, char *out)
@@ -32,29 +26,12 @@ void cursor_encode_text(const char *key, char *out)
     encode_plain(plain, snprintf(plain, sizeof plain, "k2:%.*s", CURSOR_KEY_MAX, key), out);
 }
 
-/* Decodes URL-safe base64 into plain (size >= CURSOR_KEY_MAX + 4); returns its length or -1. */
+/* Decodes a cursor into plain (size >= CURSOR_TEXT_MAX_LEN); returns its length or -1. */
 static int decode_plain(const char *s, size_t len, unsigned char *plain)
 {
-    if (len == 0 || len > CURSOR_TEXT_MAX_LEN || len % 4 == 1)
+    if (len == 0 || len > CURSOR_TEXT_MAX_LEN)
         return -1;
-    unsigned char b64[CURSOR_TEXT_MAX_LEN + 4];
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '-')
-            c = '+';
-        else if (c == '_')
-            c = '/';
-        else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-            return -1;
-        b64[i] = (unsigned char)c;
-    }
-    size_t padded = len;
-    while (padded % 4)
-        b64[padded++] = '=';
-    int n = EVP_DecodeBlock(plain, b64, (int)padded);
-    if (n < 0)
-        return -1;
-    return n - (int)(padded - len); /* EVP_DecodeBlock counts padding as zero bytes */
+    return b64url_decode(s, len, plain, CURSOR_TEXT_MAX_LEN);
 }
 
 int cursor_decode_text(const char *s, size_t len, char *key)

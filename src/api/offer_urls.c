@@ -100,15 +100,8 @@ int offer_urls_get(request_t *r)
 
 int offer_urls_create(request_t *r)
 {
-    field_value_t v[F_COUNT];
-    if (body_validated(r, FIELDS, F_COUNT, v) < 0)
-        return -1;
-    const char *params[1 + F_COUNT] = {offer_id(r)};
-    values_to_params(r, FIELDS, v, F_COUNT, params + 1);
-    PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);
-    if (!res)
-        return -1;
-    return respond_created(r, res, arena_printf(r->arena, "/v1/offers/%s/urls", offer_id(r)));
+    const char *keys[] = {offer_id(r)};
+    return create_from_body(r, FIELDS, F_COUNT, &INSERT, keys, 1, arena_printf(r->arena, "/v1/offers/%s/urls", keys[0]));
 }
 
 int offer_urls_update(request_t *r)

@@ -136,13 +136,7 @@ int offers_get(request_t *r)
 
 int offers_create(request_t *r)
 {
-    field_value_t v[F_COUNT];
-    if (body_validated(r, FIELDS, F_COUNT, v) < 0)
-        return -1;
-    const char *params[F_COUNT];
-    values_to_params(r, FIELDS, v, F_COUNT, params);
-    PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);
-    return res ? respond_created(r, res, "/v1/offers") : -1;
+    return create_from_body(r, FIELDS, F_COUNT, &INSERT, NULL, 0, "/v1/offers");
 }
 
 int offers_update(request_t *r)

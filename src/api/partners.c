@@ -5,7 +5,6 @@
 
 #include "api/resource.h"
 #include "db/db.h"
-#include "db/rowjson.h"
 
 static const char *const STATUSES[] = {"active", "suspended", NULL};
 
@@ -94,13 +93,7 @@ json_t *partners_json(request_t *r, const char *id)
 {
     const char *params[] = {id};
     PGresult *res = db_exec(r->db, r->arena, &GET, params, &r->problem);
-    if (!res)
-        return NULL;
-    if (PQntuples(res) == 0) {
-        problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
-        return NULL;
-    }
-    return db_row_json(res, 0);
+    return res ? row_json_or_404(r, res) : NULL;
 }
 
 int partners_get(request_t *r)
@@ -110,13 +103,7 @@ int partners_get(request_t *r)
 
 int partners_create(request_t *r)
 {
-    field_value_t v[F_COUNT];
-    if (body_validated(r, FIELDS, F_COUNT, v) < 0)
-        return -1;
-    const char *params[F_COUNT];
-    values_to_params(r, FIELDS, v, F_COUNT, params);
-    PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);
-    return res ? respond_created(r, res, "/v1/partners") : -1;
+    return create_from_body(r, FIELDS, F_COUNT, &INSERT, NULL, 0, "/v1/partners");
 }
 
 int partners_update(request_t *r)

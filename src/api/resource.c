@@ -13,6 +13,8 @@
 #include "db/rowjson.h"
 #include "http/response.h"
 
+#define PATCH_MAX_PARAMS 32 /* keys + fields of one INSERT or UPDATE */
+
 int page_parse(request_t *r, page_t *pg)
 {
     return page_parse_limits(r, pg, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT);
@@ -142,8 +144,6 @@ int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t
     return validate_object(merged, specs, n, out, &r->problem);
 }
 
-#define PATCH_MAX_PARAMS 32
-
 int patch_in_transaction(request_t *r, const patch_shape_t *shape, const char *const *keys, size_t nkeys)
 {
     assert(nkeys + shape->nspecs <= PATCH_MAX_PARAMS);
@@ -172,6 +172,30 @@ void values_to_params(request_t *r, const field_spec_t *specs, const field_value
 {
     for (size_t i = 0; i < n; i++)
         params[i] = field_text(r->arena, &v[i], &specs[i]);
+}
+
+int create_from_body(request_t *r, const field_spec_t *specs, size_t n, db_stmt_t *insert, const char *const *keys,
+                     size_t nkeys, const char *collection)
+{
+    assert(nkeys + n <= PATCH_MAX_PARAMS);
+    field_value_t v[PATCH_MAX_PARAMS];
+    if (body_validated(r, specs, n, v) < 0)
+        return -1;
+    const char *params[PATCH_MAX_PARAMS];
+    if (nkeys)
+        memcpy(params, keys, nkeys * sizeof *keys);
+    values_to_params(r, specs, v, n, params + nkeys);
+    PGresult *res = db_exec(r->db, r->arena, insert, params, &r->problem);
+    return res ? respond_created(r, res, collection) : -1;
+}
+
+json_t *row_json_or_404(request_t *r, const PGresult *res)
+{
+    if (PQntuples(res) == 0) {
+        problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+        return NULL;
+    }
+    return db_row_json(res, 0);
 }
 
 int respond_row(request_t *r, const PGresult *res, int status)

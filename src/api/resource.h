@@ -59,6 +59,13 @@ int patch_in_transaction(request_t *r, const patch_shape_t *shape, const char *c
 /* SQL parameters from validated values, in spec order, into params[0..n-1] (NULL = SQL NULL). */
 void values_to_params(request_t *r, const field_spec_t *specs, const field_value_t *v, size_t n, const char **params);
 
+/* A POST: validates the body against specs and runs insert with params = keys, then the fields in
+ * spec order; answers 201 with the row and Location "<collection>/<id>". Returns 0 or -1. */
+int create_from_body(request_t *r, const field_spec_t *specs, size_t n, db_stmt_t *insert, const char *const *keys,
+                     size_t nkeys, const char *collection);
+/* Row 0 as JSON (new reference), or NULL with 404 recorded when there is none. */
+json_t *row_json_or_404(request_t *r, const PGresult *res);
+
 /* Answers row 0 of res as JSON with status (200 adds an ETag); 404 when res has no rows. */
 int respond_row(request_t *r, const PGresult *res, int status);
 /* Like respond_row with 201 and a Location header "<collection>/<id>". */

@@ -3,6 +3,8 @@
  */
 #include "track/token.h"
 
+#include "util/b64url.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -69,39 +71,21 @@ int token_sign(const token_claims_t *c, const unsigned char *secret, size_t secr
     n += MAC_LEN;
     if ((n * 4 + 2) / 3 > TOKEN_MAX_LEN)
         return -1;
-    unsigned char b64[4 * ((MAX_RAW + 2) / 3) + 1];
-    int m = EVP_EncodeBlock(b64, raw, (int)n);
-    while (m > 0 && b64[m - 1] == '=')
-        m--;
-    for (int i = 0; i < m; i++)
-        out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : (char)b64[i];
-    out[m] = '\0';
-    return m;
+    char b64[4 * ((MAX_RAW + 2) / 3) + 1];
+    size_t m = b64url_encode(raw, n, b64);
+    memcpy(out, b64, m + 1);
+    return (int)m;
 }
 
 bool token_verify(const char *s, size_t len, const unsigned char *secret, size_t secret_len, token_claims_t *c)
 {
     if (len < 4 || len > TOKEN_MAX_LEN || len % 4 == 1)
         return false;
-    unsigned char b64[TOKEN_MAX_LEN + 4];
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        if (ch == '-')
-            ch = '+';
-        else if (ch == '_')
-            ch = '/';
-        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
-            return false;
-        b64[i] = (unsigned char)ch;
-    }
-    size_t padded = len;
-    while (padded % 4)
-        b64[padded++] = '=';
     unsigned char raw[(TOKEN_MAX_LEN + 4) / 4 * 3];
-    int n = EVP_DecodeBlock(raw, b64, (int)padded);
+    int n = b64url_decode(s, len, raw, sizeof raw);
     if (n < 0)
         return false;
-    size_t rawlen = (size_t)n - (padded - len);
+    size_t rawlen = (size_t)n;
     if (rawlen < 1 + 3 + MAC_LEN || raw[0] != TOKEN_VERSION)
         return false;
     /* Re-encoding must give the same text: rejects alternative spellings of the last character. */
