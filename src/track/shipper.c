@@ -77,6 +77,22 @@ static const char INSERT_HITS[] =
     "  FROM hits_incoming i\n"
     "ON CONFLICT DO NOTHING";
 
+/* Segments are not shipped in time order (two workers, outages): a hit that arrives after a later
+ * one of the same person takes the later one's is_unique away. */
+static const char FIX_LATER_UNIQUE[] =
+    "UPDATE hits h\n"
+    "   SET is_unique = false\n"
+    "  FROM hits_incoming i\n"
+    " WHERE NOT i.is_bot\n"
+    "   AND h.is_unique\n"
+    "   AND h.partner_id = i.partner_id\n"
+    "   AND h.offer_id = i.offer_id\n"
+    "   AND h.ip = i.ip\n"
+    "   AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
+    "   AND h.kind = i.kind\n"
+    "   AND h.hit_at > i.hit_at\n"
+    "   AND h.hit_at < i.hit_at + interval '24 hours'";
+
 static const char ENSURE_PARTITIONS_AHEAD[] = "SELECT hits_ensure_partitions(current_date - 1, current_date + 7)";
 
 static long long now_ms(void)
@@ -213,7 +229,7 @@ static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name)
     if (n > 0) {
         char state[6] = "";
         bool ok = run(s, "BEGIN", state) && run(s, SERIALIZE, state) && copy_rows(s, &rows, state)
-                  && run(s, ENSURE_BATCH_PARTITIONS, state) && run(s, INSERT_HITS, state) && run(s, "COMMIT", state);
+                  && run(s, ENSURE_BATCH_PARTITIONS, state) && run(s, INSERT_HITS, state) && run(s, FIX_LATER_UNIQUE, state) && run(s, "COMMIT", state);
         if (!ok) {
             if (PQstatus(s->conn) == CONNECTION_OK)
                 run(s, "ROLLBACK", state);
