@@ -31,7 +31,7 @@ static int decode_plain(const char *s, size_t len, unsigned char *plain)
 {
     if (len == 0 || len > CURSOR_TEXT_MAX_LEN)
         return -1;
-    return b64url_decode(s, len, plain, CURSOR_TEXT_MAX_LEN);
+    return b64url_decode(s, len, plain, CURSOR_TEXT_MAX_LEN); /* strict: one spelling per cursor */
 }
 
 int cursor_decode_text(const char *s, size_t len, char *key)

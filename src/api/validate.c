@@ -46,6 +46,8 @@ static int check_string(const field_spec_t *spec, const json_t *j, field_value_t
     if (memchr(v->s, '\0', v->len))
         return problem_field(p, "body", spec->name, "must not contain NUL characters");
     size_t chars = text_utf8_length(v->s, v->len);
+    if (!spec->max_len && chars < spec->min_len) /* max_len 0 lifts the maximum, not the minimum */
+        return problem_field(p, "body", spec->name, "must be at least %zu characters long", spec->min_len);
     if (spec->max_len && (chars < spec->min_len || chars > spec->max_len)) {
         if (spec->min_len == spec->max_len)
             return problem_field(p, "body", spec->name, "must be exactly %zu characters", spec->min_len);

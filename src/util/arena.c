@@ -40,6 +40,8 @@ static void oom(void)
 
 static chunk_t *chunk_new(size_t size)
 {
+    if (size > SIZE_MAX - sizeof(chunk_t)) /* the header would wrap the malloc size around */
+        return NULL;
     chunk_t *c = malloc(sizeof(*c) + size);
     if (!c)
         return NULL;

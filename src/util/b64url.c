@@ -5,8 +5,21 @@
 
 #include <openssl/evp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CHUNK 256 /* characters decoded per call of the block coder */
+
+/* The 6-bit value of an alphabet character (after the URL-safe mapping), or -1. */
+static int sextet(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
 
 size_t b64url_encode(const unsigned char *in, size_t n, char *out)
 {
@@ -30,17 +43,29 @@ int b64url_decode(const char *s, size_t len, unsigned char *out, size_t max)
             c = '+';
         else if (c == '_')
             c = '/';
-        else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+        else if (c == '+' || c == '/')
+            return -1;
+        if (sextet(c) < 0)
             return -1;
         b64[i] = (unsigned char)c;
     }
+    /* Canonical spelling only: the bits of the last character that fall past the final byte must
+     * be zero, so each byte string has exactly one accepted text (4 spare bits after 2 characters
+     * of a group, 2 after 3). */
+    if (len % 4 && (sextet((char)b64[len - 1]) & (len % 4 == 2 ? 0x0F : 0x03)))
+        return -1;
     size_t padded = len;
     while (padded % 4)
         b64[padded++] = '=';
-    if (padded / 4 * 3 > max)
-        return -1;
-    int n = padded ? EVP_DecodeBlock(out, b64, (int)padded) : 0;
+    /* EVP_DecodeBlock writes whole groups (padding counts as zero bytes): decode into a scratch
+     * buffer and copy out only the real bytes, so out needs room for exactly those. */
+    unsigned char raw[CHUNK / 4 * 3 + 3];
+    int n = padded ? EVP_DecodeBlock(raw, b64, (int)padded) : 0;
     if (n < 0)
         return -1;
-    return n - (int)(padded - len); /* EVP_DecodeBlock counts padding as zero bytes */
+    n -= (int)(padded - len);
+    if ((size_t)n > max)
+        return -1;
+    memcpy(out, raw, (size_t)n);
+    return n;
 }

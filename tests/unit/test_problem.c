@@ -1,92 +1,263 @@
 /*
- * test_problem.c — RFC 9457 problem documents (src/http/problem.c).
+ * test_problem.c — RFC 9457 problem documents (src/http/problem.c): status, type, title and
+ * default detail of every kind, custom details, errors[] in order with field/in/reason, the
+ * validation detail that counts fields, problem_field keeping an earlier kind, optional
+ * instance/request_id, and bytes that are not UTF-8.
  */
-#include "test_util.h"
-
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "http/problem.h"
+#include "test_util.h"
 
-static void test_problem_kinds_have_status_type_and_title(void **state)
+static const char *str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static void test_problem_every_kind_has_its_status_type_title_and_default_detail(void **state)
 {
     (void)state;
     static const struct {
         problem_kind_t kind;
         int status;
         const char *slug;
+        const char *title;
+        const char *detail;
     } cases[] = {
-        {PROBLEM_VALIDATION, 400, "validation"},
-        {PROBLEM_MALFORMED_JSON, 400, "malformed-json"},
-        {PROBLEM_UNAUTHORIZED, 401, "unauthorized"},
-        {PROBLEM_NOT_FOUND, 404, "not-found"},
-        {PROBLEM_METHOD_NOT_ALLOWED, 405, "method-not-allowed"},
-        {PROBLEM_CONFLICT, 409, "conflict"},
-        {PROBLEM_PAYLOAD_TOO_LARGE, 413, "payload-too-large"},
-        {PROBLEM_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported-media-type"},
-        {PROBLEM_INTERNAL, 500, "internal"},
-        {PROBLEM_SERVICE_UNAVAILABLE, 503, "service-unavailable"},
+        {PROBLEM_VALIDATION, 400, "validation", "Invalid request", "The request has invalid fields."},
+        {PROBLEM_MALFORMED_JSON, 400, "malformed-json", "Malformed JSON", "The request body is not valid JSON."},
+        {PROBLEM_UNAUTHORIZED, 401, "unauthorized", "Unauthorized",
+         "A valid API key is required (Authorization: Bearer <key> or X-Api-Key)."},
+        {PROBLEM_NOT_FOUND, 404, "not-found", "Not found", "No such resource."},
+        {PROBLEM_METHOD_NOT_ALLOWED, 405, "method-not-allowed", "Method not allowed",
+         "This resource does not support that method."},
+        {PROBLEM_CONFLICT, 409, "conflict", "Conflict", "The request conflicts with an existing resource."},
+        {PROBLEM_PAYLOAD_TOO_LARGE, 413, "payload-too-large", "Payload too large",
+         "The request body is larger than allowed."},
+        {PROBLEM_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported-media-type", "Unsupported media type",
+         "The request body must be application/json."},
+        {PROBLEM_INTERNAL, 500, "internal", "Internal error", "An unexpected error occurred."},
+        {PROBLEM_SERVICE_UNAVAILABLE, 503, "service-unavailable", "Service unavailable",
+         "The database is unavailable; retry shortly."},
     };
     arena_t *a = arena_create(1024);
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         problem_t p;
         problem_init(&p, a);
+        assert_false(problem_has(&p));
         assert_int_equal(problem_set(&p, cases[i].kind, NULL), -1);
-        json_t *j = problem_to_json(&p, "/v1/x", "rid");
+        assert_true(problem_has(&p));
+        char type[128];
+        snprintf(type, sizeof type, "https://trackgen.dev/problems/%s", cases[i].slug);
+        assert_int_equal(problem_status(cases[i].kind), cases[i].status);
+        assert_string_equal(problem_type_uri(cases[i].kind), type);
+        assert_string_equal(problem_title(cases[i].kind), cases[i].title);
+
+        json_t *j = problem_to_json(&p, NULL, NULL);
         assert_int_equal(json_integer_value(json_object_get(j, "status")), cases[i].status);
-        char want[128];
-        snprintf(want, sizeof want, "https://trackgen.dev/problems/%s", cases[i].slug);
-        assert_string_equal(json_string_value(json_object_get(j, "type")), want);
-        assert_non_null(json_string_value(json_object_get(j, "title")));
-        assert_non_null(json_string_value(json_object_get(j, "detail")));
-        assert_string_equal(json_string_value(json_object_get(j, "instance")), "/v1/x");
-        assert_string_equal(json_string_value(json_object_get(j, "request_id")), "rid");
-        assert_null(json_object_get(j, "errors"));
+        assert_string_equal(str(j, "type"), type);
+        assert_string_equal(str(j, "title"), cases[i].title);
+        assert_string_equal(str(j, "detail"), cases[i].detail);
+        assert_int_equal(json_object_size(j), 4); /* type, title, status, detail: nothing else */
         json_decref(j);
     }
     arena_destroy(a);
 }
 
-static void test_problem_fields_are_listed_in_order(void **state)
+static void test_problem_custom_detail_is_formatted_and_copied(void **state)
 {
     (void)state;
     arena_t *a = arena_create(1024);
     problem_t p;
     problem_init(&p, a);
-    assert_false(problem_has(&p));
-    for (int i = 0; i < 20; i++) /* beyond the first capacity */
-        problem_field(&p, "body", i % 2 ? "name" : "url", "reason %d", i);
-    assert_true(problem_has(&p));
+    char arg[16] = "42";
+    problem_set(&p, PROBLEM_NOT_FOUND, "offer %s does not exist (%d%%)", arg, 7);
+    strcpy(arg, "XX"); /* the detail is a copy, not a borrowed pointer */
     json_t *j = problem_to_json(&p, NULL, NULL);
-    assert_int_equal(json_integer_value(json_object_get(j, "status")), 400);
-    assert_string_equal(json_string_value(json_object_get(j, "detail")), "20 fields are invalid");
-    json_t *errs = json_object_get(j, "errors");
-    assert_int_equal(json_array_size(errs), 20);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 3), "field")), "name");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 3), "reason")), "reason 3");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 3), "in")), "body");
-    assert_null(json_object_get(j, "instance"));
+    assert_string_equal(str(j, "detail"), "offer 42 does not exist (7%)");
     json_decref(j);
     arena_destroy(a);
 }
 
-static void test_problem_field_keeps_an_earlier_kind_and_custom_detail(void **state)
+static void test_problem_later_set_overrides_and_null_fmt_restores_default(void **state)
 {
     (void)state;
     arena_t *a = arena_create(1024);
     problem_t p;
     problem_init(&p, a);
-    problem_set(&p, PROBLEM_CONFLICT, "taken: %s", "x");
+    problem_set(&p, PROBLEM_CONFLICT, "first");
+    problem_set(&p, PROBLEM_INTERNAL, NULL);
+    json_t *j = problem_to_json(&p, NULL, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 500);
+    assert_string_equal(str(j, "detail"), "An unexpected error occurred.");
+    json_decref(j);
+    arena_destroy(a);
+}
+
+static void test_problem_errors_are_listed_in_order_with_field_in_and_reason(void **state)
+{
+    (void)state;
+    static const char *const ins[] = {"body", "query", "path", "header"};
+    arena_t *a = arena_create(1024);
+    problem_t p;
+    problem_init(&p, a);
+    for (int i = 0; i < 21; i++) { /* past the first capacity, twice */
+        char field[16];
+        snprintf(field, sizeof field, "f%d", i);
+        assert_int_equal(problem_field(&p, ins[i % 4], field, "reason %d", i), -1);
+        strcpy(field, "clobbered"); /* field names are copied */
+    }
+    assert_int_equal(p.kind, PROBLEM_VALIDATION);
+    assert_int_equal(p.nerrors, 21);
+    json_t *j = problem_to_json(&p, NULL, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 400);
+    json_t *errs = json_object_get(j, "errors");
+    assert_true(json_is_array(errs));
+    assert_int_equal(json_array_size(errs), 21);
+    for (size_t i = 0; i < 21; i++) {
+        json_t *e = json_array_get(errs, i);
+        char want[32];
+        snprintf(want, sizeof want, "f%zu", i);
+        assert_string_equal(str(e, "field"), want);
+        assert_string_equal(str(e, "in"), ins[i % 4]);
+        snprintf(want, sizeof want, "reason %zu", i);
+        assert_string_equal(str(e, "reason"), want);
+        assert_int_equal(json_object_size(e), 3);
+    }
+    json_decref(j);
+    arena_destroy(a);
+}
+
+static void test_problem_validation_detail_counts_the_fields(void **state)
+{
+    (void)state;
+    static const struct {
+        int nfields;
+        const char *detail;
+    } cases[] = {
+        {0, "The request has invalid fields."}, /* VALIDATION set without fields: the default */
+        {1, "1 field is invalid"},
+        {2, "2 fields are invalid"},
+        {9, "9 fields are invalid"},
+    };
+    arena_t *a = arena_create(1024);
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        problem_t p;
+        problem_init(&p, a);
+        problem_set(&p, PROBLEM_VALIDATION, NULL);
+        for (int k = 0; k < cases[i].nfields; k++)
+            problem_field(&p, "body", "x", "bad");
+        json_t *j = problem_to_json(&p, NULL, NULL);
+        assert_string_equal(str(j, "detail"), cases[i].detail);
+        if (cases[i].nfields == 0)
+            assert_null(json_object_get(j, "errors"));
+        else
+            assert_int_equal(json_array_size(json_object_get(j, "errors")), (size_t)cases[i].nfields);
+        json_decref(j);
+    }
+    /* A custom detail wins over the count. */
+    problem_t p;
+    problem_init(&p, a);
+    problem_field(&p, "query", "limit", "too big");
+    problem_set(&p, PROBLEM_VALIDATION, "check %s", "limit");
+    json_t *j = problem_to_json(&p, NULL, NULL);
+    assert_string_equal(str(j, "detail"), "check limit");
+    assert_int_equal(json_array_size(json_object_get(j, "errors")), 1);
+    json_decref(j);
+    arena_destroy(a);
+}
+
+static void test_problem_field_keeps_an_earlier_kind(void **state)
+{
+    (void)state;
+    static const problem_kind_t kinds[] = {PROBLEM_CONFLICT, PROBLEM_NOT_FOUND, PROBLEM_UNAUTHORIZED};
+    arena_t *a = arena_create(1024);
+    for (size_t i = 0; i < N_ELEMS(kinds); i++) {
+        problem_t p;
+        problem_init(&p, a);
+        problem_set(&p, kinds[i], NULL);
+        problem_field(&p, "body", "name", "already exists");
+        assert_int_equal(p.kind, kinds[i]);
+        json_t *j = problem_to_json(&p, NULL, NULL);
+        assert_int_equal(json_integer_value(json_object_get(j, "status")), problem_status(kinds[i]));
+        assert_string_equal(str(j, "type"), problem_type_uri(kinds[i]));
+        /* The kind's own default detail, not the validation count. */
+        assert_string_not_equal(str(j, "detail"), "1 field is invalid");
+        json_t *errs = json_object_get(j, "errors");
+        assert_int_equal(json_array_size(errs), 1);
+        assert_string_equal(str(json_array_get(errs, 0), "field"), "name");
+        json_decref(j);
+    }
+    problem_t p;
+    problem_init(&p, a);
+    problem_set(&p, PROBLEM_CONFLICT, "name taken: %s", "x");
     problem_field(&p, "body", "name", "already exists");
     json_t *j = problem_to_json(&p, NULL, NULL);
     assert_int_equal(json_integer_value(json_object_get(j, "status")), 409);
-    assert_string_equal(json_string_value(json_object_get(j, "detail")), "taken: x");
-    assert_int_equal(json_array_size(json_object_get(j, "errors")), 1);
+    assert_string_equal(str(j, "detail"), "name taken: x");
     json_decref(j);
-    /* A detail that is not UTF-8 must not break the document. */
+    arena_destroy(a);
+}
+
+static void test_problem_instance_and_request_id_are_optional(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *instance, *request_id;
+    } cases[] = {{NULL, NULL}, {"/v1/offers/7", NULL}, {NULL, "req-1"}, {"/v1/offers/7", "req-1"}};
+    arena_t *a = arena_create(1024);
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        problem_t p;
+        problem_init(&p, a);
+        problem_set(&p, PROBLEM_NOT_FOUND, NULL);
+        json_t *j = problem_to_json(&p, cases[i].instance, cases[i].request_id);
+        if (cases[i].instance)
+            assert_string_equal(str(j, "instance"), cases[i].instance);
+        else
+            assert_null(json_object_get(j, "instance"));
+        if (cases[i].request_id)
+            assert_string_equal(str(j, "request_id"), cases[i].request_id);
+        else
+            assert_null(json_object_get(j, "request_id"));
+        assert_int_equal(json_object_size(j), 4 + (cases[i].instance != NULL) + (cases[i].request_id != NULL));
+        json_decref(j);
+    }
+    arena_destroy(a);
+}
+
+/* Bytes that are not UTF-8 (a detail built from input, a raw path) never break the document:
+ * each such string becomes JSON null and the rest is intact. */
+static void test_problem_strings_that_are_not_utf8_become_null(void **state)
+{
+    (void)state;
+    arena_t *a = arena_create(1024);
+    problem_t p;
+    problem_init(&p, a);
     problem_set(&p, PROBLEM_NOT_FOUND, "bad \xff bytes");
-    j = problem_to_json(&p, NULL, NULL);
+    json_t *j = problem_to_json(&p, "/v1/\xc3(", "rid\xfe");
     assert_non_null(j);
     assert_true(json_is_null(json_object_get(j, "detail")));
+    assert_true(json_is_null(json_object_get(j, "instance")));
+    assert_true(json_is_null(json_object_get(j, "request_id")));
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 404);
+    assert_string_equal(str(j, "title"), "Not found");
+    char *text = json_dumps(j, JSON_COMPACT);
+    assert_non_null(text);
+    free(text);
+    json_decref(j);
+
+    problem_init(&p, a);
+    problem_field(&p, "query", "na\xffme", "is %s", "fine");
+    problem_field(&p, "query", "ok", "bad \xed\xa0\x80");
+    j = problem_to_json(&p, NULL, NULL);
+    json_t *errs = json_object_get(j, "errors");
+    assert_int_equal(json_array_size(errs), 2);
+    assert_true(json_is_null(json_object_get(json_array_get(errs, 0), "field")));
+    assert_string_equal(str(json_array_get(errs, 0), "reason"), "is fine");
+    assert_string_equal(str(json_array_get(errs, 1), "field"), "ok");
+    assert_true(json_is_null(json_object_get(json_array_get(errs, 1), "reason")));
+    assert_string_equal(str(j, "detail"), "2 fields are invalid");
     json_decref(j);
     arena_destroy(a);
 }
@@ -94,9 +265,14 @@ static void test_problem_field_keeps_an_earlier_kind_and_custom_detail(void **st
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_problem_kinds_have_status_type_and_title),
-        cmocka_unit_test(test_problem_fields_are_listed_in_order),
-        cmocka_unit_test(test_problem_field_keeps_an_earlier_kind_and_custom_detail),
+        cmocka_unit_test(test_problem_every_kind_has_its_status_type_title_and_default_detail),
+        cmocka_unit_test(test_problem_custom_detail_is_formatted_and_copied),
+        cmocka_unit_test(test_problem_later_set_overrides_and_null_fmt_restores_default),
+        cmocka_unit_test(test_problem_errors_are_listed_in_order_with_field_in_and_reason),
+        cmocka_unit_test(test_problem_validation_detail_counts_the_fields),
+        cmocka_unit_test(test_problem_field_keeps_an_earlier_kind),
+        cmocka_unit_test(test_problem_instance_and_request_id_are_optional),
+        cmocka_unit_test(test_problem_strings_that_are_not_utf8_become_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
