@@ -4,8 +4,6 @@
 #include "track/click.h"
 
 #include <inttypes.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include "track/macro.h"
 #include "track/token.h"
 #include "track/track.h"
+#include "util/hmac.h"
 #include "util/rand.h"
 #include "util/text.h"
 
@@ -96,13 +95,11 @@ static int64_t request_time_ms(const request_t *r)
 static void transaction_id(const request_t *r, char out[33])
 {
     const char *nonce = req_header(r, "TRACKGEN_REQUEST_NONCE");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
+    unsigned char md[HMAC_SHA256_LEN];
     if (nonce && text_is_token(nonce, strlen(nonce), 64)) {
         char msg[80];
         int n = snprintf(msg, sizeof msg, "txn:%s", nonce);
-        HMAC(EVP_sha256(), r->cfg->secret, (int)strlen(r->cfg->secret), (const unsigned char *)msg, (size_t)n, md,
-             &md_len);
+        hmac_sha256(r->cfg->secret, strlen(r->cfg->secret), msg, (size_t)n, md);
     } else {
         rand_bytes(md, 16);
     }
