@@ -13,6 +13,7 @@
 #include "api/offer_urls.h"
 #include "api/offers.h"
 #include "api/partners.h"
+#include "api/qr.h"
 #include "api/tracking_links.h"
 #include "track/click.h"
 
@@ -29,6 +30,7 @@ static const route_t ROUTES[] = {
     {"GET", "/c/{token:str}", click_redirect, ROUTE_PUBLIC, ROUTER_QUERY_ANY},
     {"GET", "/i/{token:str}", click_impression, ROUTE_PUBLIC, ROUTER_QUERY_ANY},
     {"POST", "/v1/clicks", click_direct, ROUTE_PUBLIC | ROUTE_CORS_ANY, NULL},
+    {"GET", "/qr/{file:str}", qr_link_image, ROUTE_PUBLIC, QR_LINK_QUERY},
 
     {"GET", "/v1/me", me_get, ROUTE_ANY_KEY, NULL},
 
@@ -51,6 +53,8 @@ static const route_t ROUTES[] = {
     {"POST", "/v1/tracking-links", tracking_links_create, ROUTE_ANY_KEY, PAGE},
 
     {"GET", "/v1/hits", hits_list, ROUTE_ANY_KEY, HIT_LIST},
+
+    {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY, QR_DATA_QUERY},
 
     {"GET", "/v1/partners", partners_list, ROUTE_ADMIN, PARTNER_LIST},
     {"POST", "/v1/partners", partners_create, ROUTE_ADMIN, NULL},

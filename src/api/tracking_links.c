@@ -11,6 +11,7 @@
 #include "api/resource.h"
 #include "db/db.h"
 #include "http/response.h"
+#include "track/link_url.h"
 #include "track/macro.h"
 #include "track/token.h"
 
@@ -58,35 +59,19 @@ static db_stmt_t PARTNER_ACTIVE = DB_STMT(
     "   AND status = 'active'",
     1, true);
 
+/* What one link-generation request asks for. */
 typedef struct {
-    const char *source_id;
-    const char *sub[5];
+    link_params_t params; /* source_id, sub1..sub5 */
     const char *kind;
     int64_t partner_id;
-} link_params_t;
-
-/* "?source_id=…&sub1=…" with only the parameters that are set ("" when none). */
-static void append_params(const link_params_t *lp, char first, buf_t *b)
-{
-    static const char *const names[] = {"source_id", "sub1", "sub2", "sub3", "sub4", "sub5"};
-    const char *values[] = {lp->source_id, lp->sub[0], lp->sub[1], lp->sub[2], lp->sub[3], lp->sub[4]};
-    char sep = first;
-    for (int i = 0; i < 6; i++) {
-        if (!values[i])
-            continue;
-        buf_printf(b, "%c%s=", sep, names[i]);
-        macro_url_encode(values[i], b);
-        sep = '&';
-    }
-}
+} link_request_t;
 
 static const char *link_url(request_t *r, const char *path, const char *token, const char *suffix,
-                            const link_params_t *lp)
+                            const link_request_t *lp)
 {
     buf_t b;
     buf_init(&b, LINK_MAX);
-    buf_printf(&b, "%s/%s/%s%s", r->cfg->public_url, path, token, suffix);
-    append_params(lp, '?', &b);
+    link_url_build(r->cfg->public_url, path, token, suffix, &lp->params, &b);
     const char *out = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
     return out;
@@ -96,29 +81,29 @@ static const char *link_url(request_t *r, const char *path, const char *token, c
  * transaction_id and timestamp, are left empty: the landing page's SDK gets them), plus tg_token
  * and the parameters. */
 static const char *direct_url(request_t *r, const char *dest, const char *token, int64_t offer_id, int64_t url_id,
-                              const link_params_t *lp)
+                              const link_request_t *lp)
 {
     char partner[24], offer[24], url[24];
     snprintf(partner, sizeof partner, "%" PRId64, lp->partner_id);
     snprintf(offer, sizeof offer, "%" PRId64, offer_id);
     snprintf(url, sizeof url, "%" PRId64, url_id);
+    const char *const *p = lp->params.values; /* source_id, sub1..sub5 */
     const macro_t macros[] = {
-        {"transaction_id", NULL}, {"timestamp", NULL},      {"partner_id", partner},   {"affiliate_id", partner},
-        {"offer_id", offer},      {"offer_url_id", url_id ? url : NULL}, {"source_id", lp->source_id},
-        {"sub1", lp->sub[0]},     {"sub2", lp->sub[1]},     {"sub3", lp->sub[2]},     {"sub4", lp->sub[3]},
-        {"sub5", lp->sub[4]},
+        {"transaction_id", NULL}, {"timestamp", NULL}, {"partner_id", partner},
+        {"affiliate_id", partner}, {"offer_id", offer}, {"offer_url_id", url_id ? url : NULL},
+        {"source_id", p[0]}, {"sub1", p[1]}, {"sub2", p[2]}, {"sub3", p[3]}, {"sub4", p[4]}, {"sub5", p[5]},
     };
     buf_t b;
     buf_init(&b, LINK_MAX);
     macro_expand(dest, macros, sizeof macros / sizeof macros[0], &b);
     buf_printf(&b, "%ctg_token=%s", strchr(buf_ptr(&b), '?') ? '&' : '?', token);
-    append_params(lp, '&', &b);
+    link_params_append(&lp->params, '&', &b);
     const char *out = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
     return out;
 }
 
-static json_t *link_json(request_t *r, const link_params_t *lp, int64_t offer_id, const char *offer_name,
+static json_t *link_json(request_t *r, const link_request_t *lp, int64_t offer_id, const char *offer_name,
                          int64_t url_id, const char *url_name, const char *dest)
 {
     token_claims_t claims = {lp->partner_id, offer_id, url_id};
@@ -195,7 +180,7 @@ static int link_partner(request_t *r, const field_value_t *v, int64_t *partner)
     return 0;
 }
 
-static int add_offer_links(request_t *r, const link_params_t *lp, const PGresult *res, int row, int64_t only_url,
+static int add_offer_links(request_t *r, const link_request_t *lp, const PGresult *res, int row, int64_t only_url,
                            bool include_urls, json_t *data)
 {
     int64_t offer_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
@@ -238,12 +223,11 @@ int tracking_links_create(request_t *r)
     int64_t only_url = v[F_OFFER_URL_ID].present && !v[F_OFFER_URL_ID].is_null ? v[F_OFFER_URL_ID].i : 0;
     if (only_url && count != 1)
         return problem_field(&r->problem, "body", "offer_url_id", "needs exactly one offer in offers");
-    link_params_t lp = {.kind = v[F_KIND].present ? v[F_KIND].s : "click"};
+    link_request_t lp = {.kind = v[F_KIND].present ? v[F_KIND].s : "click"};
     if (link_partner(r, &v[F_PARTNER_ID], &lp.partner_id) < 0)
         return -1;
-    lp.source_id = field_text(r->arena, &v[F_SOURCE_ID], &FIELDS[F_SOURCE_ID]);
-    for (int i = 0; i < 5; i++)
-        lp.sub[i] = field_text(r->arena, &v[F_SUB1 + i], &FIELDS[F_SUB1 + i]);
+    for (int i = 0; i < LINK_PARAM_COUNT; i++) /* F_SOURCE_ID, F_SUB1..F_SUB5 are consecutive */
+        lp.params.values[i] = field_text(r->arena, &v[F_SOURCE_ID + i], &FIELDS[F_SOURCE_ID + i]);
 
     const char *params[] = {id_param(r, lp.partner_id), ids, pg.after, pg.fetch};
     PGresult *res = db_exec(r->db, r->arena, &OFFERS, params, &r->problem);

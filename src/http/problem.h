@@ -22,9 +22,11 @@ typedef enum {
     PROBLEM_UNAUTHORIZED,           /* 401 */
     PROBLEM_NOT_FOUND,              /* 404 */
     PROBLEM_METHOD_NOT_ALLOWED,     /* 405 */
+    PROBLEM_NOT_ACCEPTABLE,         /* 406: Accept rules out every representation */
     PROBLEM_CONFLICT,               /* 409, errors[] names the field */
     PROBLEM_PAYLOAD_TOO_LARGE,      /* 413 */
     PROBLEM_UNSUPPORTED_MEDIA_TYPE, /* 415 */
+    PROBLEM_UNPROCESSABLE,          /* 422: well-formed, but cannot be done (e.g. too long for a QR code) */
     PROBLEM_INTERNAL,               /* 500 */
     PROBLEM_SERVICE_UNAVAILABLE,    /* 503 */
 } problem_kind_t;

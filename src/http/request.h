@@ -40,6 +40,8 @@ typedef struct {
     const char *body;         /* arena memory */
     size_t body_len;
     bool etag;                /* compute a strong ETag over the body and honour If-None-Match */
+    const char *etag_value;   /* or: the handler's own ETag of its inputs (resp_cache), quoted */
+    const char *cache_control; /* with etag_value: the Cache-Control value */
     buf_t headers;            /* extra "Name: value\r\n" lines */
 } response_t;
 

@@ -24,9 +24,11 @@ static const char *reason_phrase(int status)
     case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Unknown";
@@ -45,6 +47,8 @@ static void set_body_json(request_t *r, int status, json_t *body, const char *co
     r->resp.body = out;
     r->resp.body_len = need;
     r->resp.etag = false;
+    r->resp.etag_value = NULL; /* JSON and problems never carry a handler's cache headers */
+    r->resp.cache_control = NULL;
 }
 
 int resp_json(request_t *r, int status, json_t *body)
@@ -130,6 +134,13 @@ static bool etag_matches(const char *inm, const char *etag)
     return false;
 }
 
+bool resp_cache(request_t *r, const char *etag, const char *cache_control)
+{
+    r->resp.etag_value = etag;
+    r->resp.cache_control = cache_control;
+    return etag_matches(req_header(r, "HTTP_IF_NONE_MATCH"), etag);
+}
+
 void resp_send(request_t *r)
 {
     FCGX_Stream *out = r->fcgx->out;
@@ -152,6 +163,8 @@ void resp_send(request_t *r)
                r->request_id);
     if (etag[0])
         buf_printf(&h, "ETag: %s\r\nCache-Control: private, no-cache\r\n", etag);
+    else if (resp->etag_value && (resp->status == 200 || resp->status == 304))
+        buf_printf(&h, "ETag: %s\r\nCache-Control: %s\r\n", resp->etag_value, resp->cache_control);
     else
         buf_append_str(&h, "Cache-Control: no-store\r\n");
     buf_append(&h, buf_ptr(&resp->headers), resp->headers.len);

@@ -20,6 +20,11 @@ int resp_json(request_t *r, int status, json_t *body);
 int resp_json_etag(request_t *r, json_t *body);
 /* A response with a body of the given media type (the body must live in the arena or be static). Returns 0. */
 int resp_bytes(request_t *r, int status, const char *content_type, const char *body, size_t len);
+/* Makes a 200 response cacheable under the handler's own strong ETag (quoted, a hash of every
+ * input the body depends on, arena or static memory) with the given Cache-Control value; they
+ * are sent with the 200 or 304. Returns true when If-None-Match already names etag: answer
+ * resp_empty(r, 304) then, without producing the body. */
+bool resp_cache(request_t *r, const char *etag, const char *cache_control);
 /* A response without a body (204, 304). Returns 0. */
 int resp_empty(request_t *r, int status);
 /* Adds a response header line. */

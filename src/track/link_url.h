@@ -1,0 +1,28 @@
+/*
+ * link_url.h — the public URLs of a tracking link: {public_url}/{c|i|qr}/{token}{suffix} plus
+ * the parameters that are set, in a fixed order (source_id, sub1..sub5), percent-encoded.
+ * One builder for link generation and for the QR endpoint, so a QR code encodes exactly the
+ * redirect_url that link generation returns. Pure.
+ */
+#ifndef TRACKGEN_LINK_URL_H
+#define TRACKGEN_LINK_URL_H
+
+#include "util/buf.h"
+
+#define LINK_PARAM_COUNT 6
+
+/* The query names, in URL order: source_id, sub1, …, sub5. */
+extern const char *const LINK_PARAM_NAMES[LINK_PARAM_COUNT];
+
+typedef struct {
+    const char *values[LINK_PARAM_COUNT]; /* NULL = not set; index as LINK_PARAM_NAMES */
+} link_params_t;
+
+/* Appends the set parameters as "<first>name=value&name=value…" (nothing when none is set).
+ * Returns BUF_OK or the buffer's error. */
+int link_params_append(const link_params_t *lp, char first, buf_t *out);
+/* Appends {public_url}/{path}/{token}{suffix}?{params}. Returns BUF_OK or the buffer's error. */
+int link_url_build(const char *public_url, const char *path, const char *token, const char *suffix,
+                   const link_params_t *lp, buf_t *out);
+
+#endif
