@@ -7,17 +7,6 @@
 
 #include "util/text.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s into a new arena string; returns NULL on a bad escape. */
 static char *decode(arena_t *a, const char *s, size_t len, size_t *out_len)
 {
@@ -27,7 +16,7 @@ static char *decode(arena_t *a, const char *s, size_t len, size_t *out_len)
         if (s[i] == '%') {
             if (i + 2 >= len)
                 return NULL;
-            int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+            int hi = text_hex_digit(s[i + 1]), lo = text_hex_digit(s[i + 2]);
             if (hi < 0 || lo < 0)
                 return NULL;
             out[o++] = (char)(hi * 16 + lo);

@@ -8,13 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+#include "util/text.h"
 
 bool qr_parse_colour(const char *s, qr_rgb_t *out)
 {
@@ -25,7 +19,7 @@ bool qr_parse_colour(const char *s, qr_rgb_t *out)
         return false;
     int d[6];
     for (size_t i = 0; i < n; i++)
-        if ((d[i] = hex_digit(s[i])) < 0)
+        if ((d[i] = text_hex_digit(s[i])) < 0)
             return false;
     if (n == 3) /* "f80" is "ff8800" */
         *out = (qr_rgb_t){(uint8_t)(d[0] * 17), (uint8_t)(d[1] * 17), (uint8_t)(d[2] * 17)};

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "util/text.h"
+
 /* COPY text format: backslash, tab, newline and carriage return are escaped; NULL is \N. */
 static void put_text(buf_t *b, const char *s)
 {
@@ -72,22 +74,13 @@ int hitlog_format(const hit_t *h, buf_t *out)
     return rc;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 bool hitlog_line_valid(const char *line, size_t len, const char **row, size_t *row_len)
 {
     if (len < 10 || line[8] != '\t')
         return false;
     uint32_t want = 0;
     for (int i = 0; i < 8; i++) {
-        int v = hexval(line[i]);
+        int v = text_hex_digit(line[i]);
         if (v < 0)
             return false;
         want = (want << 4) | (uint32_t)v;

@@ -17,6 +17,8 @@ size_t text_utf8_length(const char *s, size_t len);
 bool text_has_control(const char *s, size_t len, bool allow_newlines);
 /* Writes 2*n lowercase hex digits and a NUL to out (size >= 2*n + 1). */
 void text_hex(const unsigned char *in, size_t n, char *out);
+/* The value of one hex digit (either case), or -1. */
+int text_hex_digit(char c);
 /* Copy of s with \ % _ escaped by a backslash, for `LIKE … ESCAPE '\'`. Memory from the arena. */
 char *text_like_escape(arena_t *a, const char *s, size_t len);
 /* Exact ASCII token check: 1..max chars of [A-Za-z0-9._-]. */
