@@ -180,6 +180,15 @@ static void test_text_hex_is_lowercase_and_terminated(void **state)
     }
 }
 
+static void test_text_hex_digit_reads_both_cases_and_nothing_else(void **state)
+{
+    (void)state;
+    for (int c = -128; c < 128; c++) {
+        int want = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        assert_int_equal(text_hex_digit((char)c), want);
+    }
+}
+
 static void test_text_like_escape_escapes_backslash_percent_underscore(void **state)
 {
     (void)state;
@@ -237,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_text_utf8_length_counts_code_points),
         cmocka_unit_test(test_text_control_characters),
         cmocka_unit_test(test_text_hex_is_lowercase_and_terminated),
+        cmocka_unit_test(test_text_hex_digit_reads_both_cases_and_nothing_else),
         cmocka_unit_test(test_text_like_escape_escapes_backslash_percent_underscore),
         cmocka_unit_test(test_text_is_token_accepts_only_short_ascii_tokens),
     };
