@@ -102,6 +102,7 @@ stack_worker_start() {
     TRACKGEN_LISTEN=$sock TRACKGEN_THREADS=${3:-${TRACKGEN_THREADS:-16}} \
         nohup "$1" serve >>"$STACK_DIR/log/trackgen-$2.log" 2>&1 &
     echo $! >"$pidf"
+    disown $! # it lives on its own: no "Killed" job notice when a test kills it on purpose
     for i in $(seq 1 100); do
         [ -S "$sock" ] && return 0
         pid_alive "$pidf" || { tail -n 20 "$STACK_DIR/log/trackgen-$2.log" >&2; stack_die "trackgen serve exited"; }
