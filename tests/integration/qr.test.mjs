@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import http from 'node:http';
 import { api, ADMIN, BASE, createOffer, partnerWithKey, linksFor, rawGet } from './lib/client.mjs';
 import { checkResponse } from './lib/openapi.mjs';
 
@@ -647,6 +648,20 @@ test('GET /v1/qr: format and Accept', async () => {
     assert.match(r.headers.get('vary') || '', /Accept/i, 'the format came from Accept');
     assert.equal(scan(r.body, r.type).text, 'accept');
   }
+  // No Accept header at all (fetch always sends one): PNG.
+  const bare = await new Promise((resolve, reject) => {
+    const req = http.request(`${BASE}/v1/qr?data=bare`, { headers: { Authorization: `Bearer ${key}` } }, (res) => {
+      const parts = [];
+      res.on('data', (d) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: new Headers(res.headers), body: Buffer.concat(parts) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  checkResponse('GET', '/v1/qr?data=bare', bare.status, bare.headers, bare.body);
+  assert.equal(bare.status, 200);
+  assert.equal(bare.headers.get('content-type'), 'image/png');
+  assert.equal(scan(bare.body, 'image/png').text, 'bare');
   for (const format of ['png', 'svg']) {
     const r = await image(`/v1/qr?data=f&format=${format}`, { key, headers: { Accept: 'application/json' } });
     assert.equal(r.type, `image/${format === 'png' ? 'png' : 'svg+xml'}`, 'format wins over Accept');
