@@ -15,9 +15,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 
 #include "util/log.h"
+
+#define REFRESH_WAIT_MS 1000 /* how long a click on a just-created link waits for fresh offer data */
 
 typedef struct {
     int64_t id;
@@ -64,6 +67,11 @@ struct offer_cache {
     pthread_mutex_t mu;
     pthread_cond_t loaded;
     bool stopping;
+    /* Refreshes asked for by the click path (a signed link names something the snapshot does not
+     * know yet: created a moment ago). Under mu: `asked` counts the requests, `covered` is the
+     * count a load had seen when it started, so a load covers every request made before it. */
+    int wake_fd; /* eventfd: wakes the loader out of its wait for notifications */
+    uint64_t asked, covered;
 };
 
 /* Each query is ordered by its key so lookups can binary-search. */
@@ -261,7 +269,7 @@ out:
     return s;
 }
 
-static void snapshot_install(offer_cache_t *c, snapshot_t *s)
+static void snapshot_install(offer_cache_t *c, snapshot_t *s, uint64_t covers)
 {
     pthread_rwlock_wrlock(&c->lock);
     snapshot_t *old = c->snap;
@@ -269,8 +277,19 @@ static void snapshot_install(offer_cache_t *c, snapshot_t *s)
     pthread_rwlock_unlock(&c->lock);
     snapshot_free(old); /* no reader can hold it: they only use it under the read lock */
     pthread_mutex_lock(&c->mu);
+    if (covers > c->covered)
+        c->covered = covers;
     pthread_cond_broadcast(&c->loaded);
     pthread_mutex_unlock(&c->mu);
+}
+
+/* The number of refresh requests made so far: a load that starts now covers all of them. */
+static uint64_t requests_so_far(offer_cache_t *c)
+{
+    pthread_mutex_lock(&c->mu);
+    uint64_t n = c->asked;
+    pthread_mutex_unlock(&c->mu);
+    return n;
 }
 
 static bool stopping(offer_cache_t *c)
@@ -281,18 +300,24 @@ static bool stopping(offer_cache_t *c)
     return s;
 }
 
-/* Waits up to 1 s for notifications; returns 1 if any arrived, 0 if none, -1 if the connection failed. */
-static int wait_notified(PGconn *conn)
+/* Waits up to 1 s for notifications or a refresh request; returns 1 if a reload is due, 0 if
+ * not, -1 if the connection failed. */
+static int wait_notified(offer_cache_t *c, PGconn *conn)
 {
-    struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
-    int rc = poll(&p, 1, 1000);
+    struct pollfd p[2] = {{.fd = PQsocket(conn), .events = POLLIN}, {.fd = c->wake_fd, .events = POLLIN}};
+    int rc = poll(p, 2, 1000);
     if (rc < 0)
         return errno == EINTR ? 0 : -1;
     if (rc == 0)
         return 0;
+    int got = 0;
+    uint64_t asks;
+    if ((p[1].revents & POLLIN) && read(c->wake_fd, &asks, sizeof asks) == sizeof asks)
+        got = 1;
+    if (!p[0].revents) /* POLLIN, or POLLHUP/POLLERR that PQconsumeInput reports */
+        return got;
     if (!PQconsumeInput(conn))
         return -1;
-    int got = 0;
     PGnotify *n;
     while ((n = PQnotifies(conn)) != NULL) {
         got = 1;
@@ -312,6 +337,7 @@ static void *loader_main(void *arg)
             const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
             const char *vals[] = {c->conninfo, "3", "trackgen-offer-cache", NULL};
             conn = PQconnectdbParams(keys, vals, 1);
+            uint64_t covers = requests_so_far(c);
             PGresult *l = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "LISTEN trackgen_offer_cache") : NULL;
             bool ok = l && PQresultStatus(l) == PGRES_COMMAND_OK;
             PQclear(l);
@@ -320,7 +346,7 @@ static void *loader_main(void *arg)
                 PQfinish(conn);
                 conn = NULL;
                 if (!offer_cache_ready(c) && c->save_path && (s = snapshot_read(c->save_path)) != NULL) {
-                    snapshot_install(c, s);
+                    snapshot_install(c, s, 0); /* covers no request: it may be older than any */
                     log_msg(LOG_WARN, "offer cache: database unreachable; serving the snapshot saved in %s",
                             c->save_path);
                 }
@@ -330,21 +356,22 @@ static void *loader_main(void *arg)
             }
             if (c->save_path)
                 snapshot_save(s, c->save_path);
-            snapshot_install(c, s); /* changes made while disconnected are included */
+            snapshot_install(c, s, covers); /* changes made while disconnected are included */
             log_msg(LOG_INFO, "offer cache loaded: %zu offers, %zu urls, %zu grants, %zu partners", s->n_offers,
                     s->n_urls, s->n_grants, s->n_partners);
         }
-        int w = wait_notified(conn);
+        int w = wait_notified(c, conn);
         if (w < 0) {
             log_msg(LOG_WARN, "offer cache: lost the database connection; serving the last snapshot");
             PQfinish(conn);
             conn = NULL;
         } else if (w > 0) {
+            uint64_t covers = requests_so_far(c);
             snapshot_t *s = snapshot_load(conn);
             if (s && c->save_path)
                 snapshot_save(s, c->save_path);
             if (s)
-                snapshot_install(c, s);
+                snapshot_install(c, s, covers);
         }
     }
     if (conn)
@@ -364,8 +391,12 @@ offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, in
     pthread_rwlock_init(&c->lock, NULL);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->loaded, NULL);
-    if (pthread_create(&c->thread, NULL, loader_main, c) != 0) {
+    c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (c->wake_fd < 0 || pthread_create(&c->thread, NULL, loader_main, c) != 0) {
+        if (c->wake_fd >= 0)
+            close(c->wake_fd);
         free(c->conninfo);
+        free(c->save_path);
         free(c);
         return NULL;
     }
@@ -395,9 +426,32 @@ void offer_cache_stop(offer_cache_t *c)
     pthread_rwlock_destroy(&c->lock);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->loaded);
+    close(c->wake_fd);
     free(c->conninfo);
     free(c->save_path);
     free(c);
+}
+
+/* Asks the loader for a fresh snapshot and waits up to wait_ms for one that was loaded after
+ * this call. Returns false on timeout (database unreachable). Waiters share one load. */
+static bool refresh(offer_cache_t *c, int wait_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)wait_ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&c->mu);
+    uint64_t mine = ++c->asked;
+    uint64_t one = 1;
+    if (write(c->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+        log_msg(LOG_WARN, "offer cache: cannot wake the loader: %s", strerror(errno));
+    while (c->covered < mine)
+        if (pthread_cond_timedwait(&c->loaded, &c->mu, &until) == ETIMEDOUT)
+            break;
+    bool fresh = c->covered >= mine;
+    pthread_mutex_unlock(&c->mu);
+    return fresh;
 }
 
 bool offer_cache_ready(offer_cache_t *c)
@@ -434,10 +488,13 @@ static int cmp_grant(const void *k, const void *e)
     return (a->partner_id > b->partner_id) - (a->partner_id < b->partner_id);
 }
 
-/* The routing rules; s is held under the read lock by the caller. */
-static void route(const snapshot_t *s, const offer_entry_t *o, const token_claims_t *t, click_route_t *r)
+/* The routing rules; s is held under the read lock by the caller. Returns false when the link
+ * names a partner or URL this snapshot does not know (it is older than they are). */
+static bool route(const snapshot_t *s, const offer_entry_t *o, const token_claims_t *t, click_route_t *r)
 {
     const partner_entry_t *p = bsearch(&t->partner_id, s->partners, s->n_partners, sizeof *p, cmp_partner);
+    const url_entry_t *u = t->offer_url_id ? bsearch(&t->offer_url_id, s->urls, s->n_urls, sizeof *u, cmp_url) : NULL;
+    bool known = p && (!t->offer_url_id || u);
     grant_entry_t key = {o->id, t->partner_id};
     bool granted = o->visibility == 'u' || bsearch(&key, s->grants, s->n_grants, sizeof key, cmp_grant);
     r->url = NULL;
@@ -453,30 +510,43 @@ static void route(const snapshot_t *s, const offer_entry_t *o, const token_claim
         r->outcome = "redirected";
     if (strcmp(r->outcome, "redirected") != 0) {
         r->url = o->fallback_url;
-        return;
+        return known;
     }
     r->url = o->destination_url;
     if (t->offer_url_id) {
-        const url_entry_t *u = bsearch(&t->offer_url_id, s->urls, s->n_urls, sizeof *u, cmp_url);
         if (u && u->offer_id == o->id && u->status == 'a')
             r->url = u->destination_url;
         else
             r->outcome = "fallback_url_inactive"; /* the offer's own landing page */
     }
+    return known;
+}
+
+/* One lookup in the current snapshot. *known: everything the link names was found. */
+static bool lookup(offer_cache_t *c, const token_claims_t *claims, arena_t *a, click_route_t *out, bool *known)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    const snapshot_t *s = c->snap;
+    const offer_entry_t *o = s ? bsearch(&claims->offer_id, s->offers, s->n_offers, sizeof *o, cmp_offer) : NULL;
+    *known = o != NULL;
+    if (o) {
+        *known = route(s, o, claims, out);
+        out->url = out->url ? arena_strdup(a, out->url) : NULL; /* copied before the lock is released */
+    }
+    pthread_rwlock_unlock(&c->lock);
+    return o != NULL;
 }
 
 bool offer_cache_route(offer_cache_t *c, const token_claims_t *claims, const char *global_fallback, arena_t *a,
                        click_route_t *out)
 {
-    pthread_rwlock_rdlock(&c->lock);
-    const snapshot_t *s = c->snap;
-    const offer_entry_t *o = s ? bsearch(&claims->offer_id, s->offers, s->n_offers, sizeof *o, cmp_offer) : NULL;
-    if (o) {
-        route(s, o, claims, out);
-        out->url = out->url ? arena_strdup(a, out->url) : NULL; /* copied before the lock is released */
-    }
-    pthread_rwlock_unlock(&c->lock);
-    if (o && !out->url && global_fallback)
+    bool known;
+    bool found = lookup(c, claims, a, out, &known);
+    /* Links are signed, so a link naming an offer, partner or URL the snapshot lacks was made
+     * after the snapshot: wait (briefly) for a fresh one rather than answer from stale data. */
+    if (!known && offer_cache_ready(c) && refresh(c, REFRESH_WAIT_MS))
+        found = lookup(c, claims, a, out, &known);
+    if (found && !out->url && global_fallback)
         out->url = global_fallback;
-    return o != NULL;
+    return found;
 }

@@ -6,8 +6,12 @@
  * (notified by triggers on those tables) and reloads on every change. While PostgreSQL is down
  * the last snapshot keeps serving; after a reconnect it is reloaded. Every snapshot loaded from
  * the database is also saved to a file, and a worker that starts while PostgreSQL is unreachable
- * serves from that file until the database is back. Lookups never touch the database. One cache
- * per process, owned by the server.
+ * serves from that file until the database is back. Lookups never touch the database, with one
+ * exception: links are signed, so a link naming an offer, partner or offer URL the snapshot does
+ * not know was made after the snapshot (created a moment ago, its notification still on the way);
+ * such a click asks the loader for a fresh snapshot and waits for it (at most 1 s, shared by all
+ * clicks waiting then) instead of answering from stale data. One cache per process, owned by the
+ * server.
  */
 #ifndef TRACKGEN_OFFER_CACHE_H
 #define TRACKGEN_OFFER_CACHE_H

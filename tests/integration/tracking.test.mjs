@@ -151,6 +151,29 @@ test('hits are partner-scoped and flag unique clicks and bots', async () => {
   assert.equal((await api('GET', `/v1/hits?partner_id=${a.partner.id}`, { key: b.key })).status, 404);
 });
 
+test('a link to a partner, offer and URL created a moment ago is routed by fresh data, never a 404 or a fallback', async () => {
+  const tag = uniq('fresh');
+  for (let i = 0; i < 20; i += 1) {
+    const { key } = await partnerWithKey();
+    const o = await createOffer({ destination_url: 'https://fresh.example/offer' });
+    const u = await api('POST', `/v1/offers/${o.id}/urls`, { key: ADMIN, body: { name: uniq('url'), destination_url: 'https://fresh.example/url' } });
+    assert.equal(u.status, 201);
+    /* Clicked at once: the offer cache has had no time to hear of the new rows. */
+    const [viaUrl, viaOffer] = await Promise.all([
+      linksFor(key, { offers: [o.id], offer_url_id: u.body.id }).then(([l]) => l),
+      linksFor(key, { offers: [o.id] }).then(([l]) => l),
+    ]);
+    const [r1, r2] = await Promise.all([rawGet(`/c/${viaUrl.token}?sub1=${tag}`), rawGet(`/c/${viaOffer.token}?sub1=${tag}`)]);
+    assert.equal(r1.status, 302);
+    assert.equal(r1.headers.get('location'), 'https://fresh.example/url');
+    assert.equal(r2.status, 302);
+    assert.equal(r2.headers.get('location'), 'https://fresh.example/offer');
+  }
+  const hits = await hitsTagged(ADMIN, tag, 40); /* the admin sees every partner's hits */
+  assert.equal(hits.length, 40);
+  assert.ok(hits.every((h) => h.outcome === 'redirected'), JSON.stringify(hits.map((h) => h.outcome)));
+});
+
 test('direct linking: POST /v1/clicks records the click from any origin', async () => {
   const { key } = await partnerWithKey();
   const o = await createOffer();
