@@ -10,11 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-for tool in qrencode:qrencode zbarimg:zbar-tools; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || apt-get install -y --no-install-recommends "${tool#*:}" >/dev/null
-done
-
-BIN=$(bench_build)
+BIN=$(bench_build) # also installs qrencode and zbar-tools (deploy/install-deps.sh bench)
 THREADS=${TRACKGEN_THREADS:-16}
 CLI_SECONDS=${BENCH_CLI_SECONDS:-5}
 WORK=$(mktemp -d /tmp/trackgen-qr.XXXXXX)
