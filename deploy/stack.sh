@@ -87,7 +87,7 @@ stack_db_create() {
 # stack_migrate BIN
 stack_migrate() { (cd "$STACK_ROOT" && "$1" migrate --dir "$STACK_ROOT/sql/migrations"); }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; } # the file may vanish as we read it
 
 # Two worker processes (1 and 2), each on its own socket, sharing the spool directory.
 worker_socket() { echo "$STACK_DIR/run/trackgen-$1.sock"; }
