@@ -48,7 +48,7 @@ int query_parse(arena_t *a, const char *qs, size_t len, bool lenient, query_t *q
         size_t name_len, value_len = 0;
         char *name = decode(a, pair, nlen, &name_len);
         char *value = eq ? decode(a, eq + 1, plen - nlen - 1, &value_len) : arena_strdup(a, "");
-        bool bad = !name || !value || !text_utf8_valid(name, name_len) || memchr(name, '\0', name_len)
+        bool bad = !name || name_len == 0 || !value || !text_utf8_valid(name, name_len) || memchr(name, '\0', name_len)
                    || !text_utf8_valid(value, value_len) || memchr(value, '\0', value_len) || q->n == QUERY_MAX_PARAMS;
         if (bad && lenient)
             continue;
@@ -56,6 +56,10 @@ int query_parse(arena_t *a, const char *qs, size_t len, bool lenient, query_t *q
         if (!name || !text_utf8_valid(name, name_len) || memchr(name, '\0', name_len))
             return problem_field(p, "query", text_utf8_valid(shown, strlen(shown)) ? shown : "?",
                                  "has an invalid name encoding");
+        if (name_len == 0) { /* "=1": there is no name, so the pair itself is shown */
+            const char *raw = arena_strndup(a, pair, plen);
+            return problem_field(p, "query", text_utf8_valid(raw, plen) ? raw : "?", "has an empty parameter name");
+        }
         if (!value)
             return problem_field(p, "query", name, "has an invalid percent-encoding");
         if (!text_utf8_valid(value, value_len) || memchr(value, '\0', value_len))

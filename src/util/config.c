@@ -35,8 +35,12 @@ static const char *value_or(config_getenv_fn get, const char *name, const char *
     return (v && *v) ? v : def;
 }
 
+/* Digits only (an optional '-'): strtol alone would also take " 8" and "+8". */
 static bool parse_long(const char *s, long min, long max, long *out)
 {
+    const char *digits = *s == '-' ? s + 1 : s;
+    if (*digits < '0' || *digits > '9')
+        return false;
     errno = 0;
     char *end;
     long v = strtol(s, &end, 10);

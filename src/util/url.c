@@ -21,7 +21,8 @@ static bool char_allowed(unsigned char c)
 
 static bool host_valid(const char *h, size_t n)
 {
-    if (n == 0 || n > 253)
+    size_t name_len = n > 1 && h[n - 1] == '.' ? n - 1 : n; /* a trailing root dot is not part of the 253 */
+    if (n == 0 || name_len > 253)
         return false;
     if (h[0] == '[') { /* IPv6 literal */
         if (n < 4 || h[n - 1] != ']')

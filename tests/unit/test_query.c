@@ -146,6 +146,9 @@ static void test_query_hostile_pairs_strict_and_lenient(void **state)
         {"%FF=1", "?", "has an invalid name encoding"},
         {"%00=1", NULL, "has an invalid name encoding"},
         {"a%00b=1", NULL, "has an invalid name encoding"},
+        {"=1", "=1", "has an empty parameter name"},
+        {"=", "=", "has an empty parameter name"},
+        {"==x", "==x", "has an empty parameter name"},
     };
     arena_t *a = arena_create(4096);
     for (size_t i = 0; i < N_ELEMS(cases); i++) {

@@ -219,6 +219,10 @@ static void test_url_host_labels_are_at_most_63_and_names_at_most_253(void **sta
     snprintf(host, sizeof host, "%s.%s.%s.%s", l63, l63, l63, l61);
     assert_int_equal(strlen(host), 253);
     assert_int_equal(check_host(host), URL_OK);
+    snprintf(host, sizeof host, "%s.%s.%s.%s.", l63, l63, l63, l61); /* the same, fully qualified */
+    assert_int_equal(check_host(host), URL_OK);
+    snprintf(host, sizeof host, "%s.%s.%s.%s.", l63, l63, l63, l62);
+    assert_int_equal(check_host(host), URL_BAD_HOST);
     snprintf(host, sizeof host, "%s.%s.%s.%s", l63, l63, l63, l62);
     assert_int_equal(strlen(host), 254);
     assert_int_equal(check_host(host), URL_BAD_HOST);
