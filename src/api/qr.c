@@ -62,7 +62,7 @@ static const char *image_etag(request_t *r, const char *data, size_t len, const 
 }
 
 typedef struct {
-    const char *data; /* arena memory */
+    const char *data; /* lives until the request's arena is reset */
     size_t len;
 } image_t;
 
@@ -94,9 +94,9 @@ static int draw(request_t *r, const char *data, size_t len, const qr_options_t *
         buf_free(&b);
         return problem_set(&r->problem, PROBLEM_INTERNAL, "The image could not be drawn.");
     }
-    img->data = arena_strndup(r->arena, buf_ptr(&b), b.len);
-    img->len = b.len;
-    buf_free(&b);
+    char *bytes = buf_take(&b, &img->len);
+    arena_cleanup_add(r->arena, free, bytes); /* freed with the request, after the answer is sent */
+    img->data = bytes;
     return 0;
 }
 
@@ -121,7 +121,8 @@ static int respond_image(request_t *r, const char *data, size_t len, const qr_op
     return resp_bytes(r, 200, MEDIA_TYPE[o->format], img.data, img.len);
 }
 
-/* source_id and sub1..sub5 as link generation accepts them: at most 255 characters, printable. */
+/* source_id and sub1..sub5 as link generation accepts them: at most LINK_PARAM_MAX_CHARS
+ * characters, printable. */
 static int link_params(request_t *r, link_params_t *lp)
 {
     int bad = 0;
@@ -129,8 +130,9 @@ static int link_params(request_t *r, link_params_t *lp)
         size_t len = 0;
         const char *v = query_get(&r->query, LINK_PARAM_NAMES[i], &len);
         lp->values[i] = v;
-        if (v && text_utf8_length(v, len) > 255)
-            bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must be at most 255 characters long");
+        if (v && text_utf8_length(v, len) > LINK_PARAM_MAX_CHARS)
+            bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must be at most %d characters long",
+                                LINK_PARAM_MAX_CHARS);
         else if (v && (memchr(v, '\0', len) || text_has_control(v, len, false)))
             bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must not contain control characters");
     }

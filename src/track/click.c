@@ -13,6 +13,7 @@
 #include "http/response.h"
 #include "track/bot.h"
 #include "track/hitlog.h"
+#include "track/link_url.h"
 #include "track/macro.h"
 #include "track/token.h"
 #include "track/track.h"
@@ -20,7 +21,6 @@
 #include "util/rand.h"
 #include "util/text.h"
 
-#define SUB_MAX_CHARS 255
 #define UA_MAX_BYTES 1024
 #define REFERER_MAX_BYTES 2048
 #define LOCATION_MAX (8 * 1024)
@@ -37,8 +37,6 @@ static const unsigned char PIXEL_GIF[43] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 
                                             0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
                                             0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
                                             0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
-
-static const char *const SUB_NAMES[5] = {"sub1", "sub2", "sub3", "sub4", "sub5"};
 
 static int html(request_t *r, int status, const char *page, size_t len)
 {
@@ -130,7 +128,7 @@ static void hit_from_request(request_t *r, const token_claims_t *t, const char *
 /* Query values source_id and sub1..sub5, cleaned: a click is never refused for its parameters. */
 static const char *query_text(request_t *r, const char *name)
 {
-    return clean_text(r, query_get(&r->query, name, NULL), SUB_MAX_CHARS, 4 * SUB_MAX_CHARS);
+    return clean_text(r, query_get(&r->query, name, NULL), LINK_PARAM_MAX_CHARS, 4 * LINK_PARAM_MAX_CHARS);
 }
 
 /* Writes the hit to the spool; returns 0 once it is durable, -1 if it could not be. */
@@ -223,8 +221,8 @@ static int track_hit(request_t *r, const char *kind, hit_t *h, click_route_t *ro
     }
     const char *subs[5];
     for (int i = 0; i < 5; i++)
-        subs[i] = query_text(r, SUB_NAMES[i]);
-    hit_from_request(r, &t, kind, subs, query_text(r, "source_id"), h);
+        subs[i] = query_text(r, LINK_PARAM_NAMES[1 + i]); /* sub1..sub5 */
+    hit_from_request(r, &t, kind, subs, query_text(r, LINK_PARAM_NAMES[0]), h);
     h->outcome = strcmp(kind, "click") == 0 ? route->outcome : "recorded";
     return record(r, h);
 }
@@ -256,12 +254,12 @@ enum { F_TOKEN, F_SOURCE_ID, F_SUB1, F_SUB2, F_SUB3, F_SUB4, F_SUB5, F_COUNT };
 
 static const field_spec_t DIRECT_FIELDS[F_COUNT] = {
     [F_TOKEN] = {"token", VF_STRING, .required = true, .min_len = 1, .max_len = TOKEN_MAX_LEN},
-    [F_SOURCE_ID] = {"source_id", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
-    [F_SUB1] = {"sub1", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
-    [F_SUB2] = {"sub2", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
-    [F_SUB3] = {"sub3", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
-    [F_SUB4] = {"sub4", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
-    [F_SUB5] = {"sub5", VF_STRING, .nullable = true, .max_len = SUB_MAX_CHARS},
+    [F_SOURCE_ID] = {"source_id", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SUB1] = {"sub1", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SUB2] = {"sub2", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SUB3] = {"sub3", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SUB4] = {"sub4", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SUB5] = {"sub5", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
 };
 
 int click_direct(request_t *r)

@@ -10,6 +10,7 @@
 #include "util/buf.h"
 
 #define LINK_PARAM_COUNT 6
+#define LINK_PARAM_MAX_CHARS 255 /* longest source_id / sub value, in characters, wherever links are made or clicked */
 
 /* The query names, in URL order: source_id, sub1, …, sub5. */
 extern const char *const LINK_PARAM_NAMES[LINK_PARAM_COUNT];
