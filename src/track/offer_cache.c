@@ -379,6 +379,18 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
+/* A CLOCK_REALTIME deadline ms from now, for pthread_cond_timedwait. */
+static struct timespec deadline_after_ms(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    t.tv_sec += t.tv_nsec / 1000000000L;
+    t.tv_nsec %= 1000000000L;
+    return t;
+}
+
 offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, int wait_ms)
 {
     offer_cache_t *c = calloc(1, sizeof *c);
@@ -400,12 +412,7 @@ offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, in
         free(c);
         return NULL;
     }
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
+    struct timespec until = deadline_after_ms(wait_ms);
     pthread_mutex_lock(&c->mu);
     while (!offer_cache_ready(c))
         if (pthread_cond_timedwait(&c->loaded, &c->mu, &until) == ETIMEDOUT)
@@ -436,11 +443,7 @@ void offer_cache_stop(offer_cache_t *c)
  * this call. Returns false on timeout (database unreachable). Waiters share one load. */
 static bool refresh(offer_cache_t *c, int wait_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += (long)wait_ms * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
+    struct timespec until = deadline_after_ms(wait_ms);
     pthread_mutex_lock(&c->mu);
     uint64_t mine = ++c->asked;
     uint64_t one = 1;
