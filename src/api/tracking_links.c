@@ -29,12 +29,7 @@ static const field_spec_t FIELDS[F_COUNT] = {
     [F_OFFER_URL_ID] = {"offer_url_id", VF_INT, .nullable = true, .min = 1, .max = INT64_MAX},
     [F_INCLUDE_URLS] = {"include_additional_urls", VF_BOOL},
     [F_KIND] = {"kind", VF_ENUM, .values = KINDS},
-    [F_SOURCE_ID] = {"source_id", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB1] = {"sub1", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB2] = {"sub2", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB3] = {"sub3", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB4] = {"sub4", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB5] = {"sub5", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SOURCE_ID] = LINK_PARAM_FIELDS, /* through F_SUB5 */
 };
 
 /* Offers the partner ($1) may run, optionally only those in $2, with their active URLs. */

@@ -254,12 +254,7 @@ enum { F_TOKEN, F_SOURCE_ID, F_SUB1, F_SUB2, F_SUB3, F_SUB4, F_SUB5, F_COUNT };
 
 static const field_spec_t DIRECT_FIELDS[F_COUNT] = {
     [F_TOKEN] = {"token", VF_STRING, .required = true, .min_len = 1, .max_len = TOKEN_MAX_LEN},
-    [F_SOURCE_ID] = {"source_id", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB1] = {"sub1", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB2] = {"sub2", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB3] = {"sub3", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB4] = {"sub4", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
-    [F_SUB5] = {"sub5", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},
+    [F_SOURCE_ID] = LINK_PARAM_FIELDS, /* through F_SUB5 */
 };
 
 int click_direct(request_t *r)
