@@ -17,20 +17,73 @@
 
 int page_parse(request_t *r, page_t *pg)
 {
-    return page_parse_limits(r, pg, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT);
+    return page_parse_limits(r, pg, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, NULL);
 }
 
-int page_parse_limits(request_t *r, page_t *pg, int64_t def, int64_t max)
+static int by_name(const void *a, const void *b)
 {
+    return strcmp(((const query_param_t *)a)->name, ((const query_param_t *)b)->name);
+}
+
+/* What a cursor of this request is bound to: the path, every query parameter but limit and
+ * cursor (sorted, each with its length, so no two filter sets read alike), and pg->bind. */
+static cursor_ctx_t page_cursor_ctx(request_t *r, const page_t *pg)
+{
+    query_param_t ps[QUERY_MAX_PARAMS];
+    int n = 0;
+    for (int i = 0; i < r->query.n; i++)
+        if (strcmp(r->query.params[i].name, "limit") != 0 && strcmp(r->query.params[i].name, "cursor") != 0)
+            ps[n++] = r->query.params[i];
+    qsort(ps, (size_t)n, sizeof ps[0], by_name);
+    buf_t b;
+    buf_init(&b, SIZE_MAX / 2);
+    buf_printf(&b, "%zu:%s", r->path_len, r->path);
+    for (int i = 0; i < n; i++) {
+        buf_printf(&b, "|%zu:%s=%zu:", strlen(ps[i].name), ps[i].name, ps[i].value_len);
+        buf_append(&b, ps[i].value, ps[i].value_len);
+    }
+    if (pg->bind)
+        buf_printf(&b, "|%zu:%s", strlen(pg->bind), pg->bind);
+    size_t len = b.len;
+    const char *scope = arena_strndup(r->arena, buf_ptr(&b), len);
+    buf_free(&b);
+    const char *secret = r->cfg->secret;
+    return (cursor_ctx_t){secret, strlen(secret), scope, len};
+}
+
+static int page_parse_cursor(request_t *r, page_t *pg, int64_t def, int64_t max, const char *bind, bool id_key)
+{
+    pg->bind = bind;
     int rc = query_int(&r->query, "limit", 1, max, def, &pg->limit, &r->problem);
-    int64_t after = 0;
+    pg->key = NULL;
+    pg->after = "0";
+    pg->fetch = arena_printf(r->arena, "%" PRId64, pg->limit + 1);
     size_t clen;
     const char *cursor = query_get(&r->query, "cursor", &clen);
-    if (cursor && cursor_decode(cursor, clen, &after) < 0)
-        rc = problem_field(&r->problem, "query", "cursor", "is not a cursor from this API (use next_cursor as given)");
-    pg->after = arena_printf(r->arena, "%" PRId64, after);
-    pg->fetch = arena_printf(r->arena, "%" PRId64, pg->limit + 1);
+    if (!cursor)
+        return rc;
+    char *key = arena_alloc(r->arena, CURSOR_KEY_MAX + 1);
+    cursor_ctx_t ctx = page_cursor_ctx(r, pg);
+    int n = cursor_decode(&ctx, cursor, clen, key);
+    bool id_ok = n > 0 && n <= 19 && key[0] != '0' && strspn(key, "0123456789") == (size_t)n;
+    if (n < 0 || (id_key && !id_ok))
+        return problem_field(&r->problem, "query", "cursor",
+                             "is not a cursor of this list with these filters (pass next_cursor unchanged, with "
+                             "the same filters)");
+    pg->key = key;
+    if (id_key)
+        pg->after = key;
     return rc;
+}
+
+int page_parse_limits(request_t *r, page_t *pg, int64_t def, int64_t max, const char *bind)
+{
+    return page_parse_cursor(r, pg, def, max, bind, true);
+}
+
+int page_parse_text(request_t *r, page_t *pg, int64_t def, int64_t max)
+{
+    return page_parse_cursor(r, pg, def, max, NULL, false);
 }
 
 int page_rows(const PGresult *res, const page_t *pg)
@@ -50,17 +103,21 @@ int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char
 int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column)
 {
     int shown = page_rows(res, pg);
-    json_t *next = json_null();
+    json_t *next = NULL;
     if (PQntuples(res) > shown) {
         int col = PQfnumber(res, key_column);
-        char cur[CURSOR_MAX_LEN];
-        cursor_encode(strtoll(PQgetvalue(res, shown - 1, col), NULL, 10), cur);
-        json_decref(next);
+        assert(col >= 0);
+        char cur[CURSOR_TEXT_MAX + 1];
+        cursor_ctx_t ctx = page_cursor_ctx(r, pg);
+        if (cursor_encode(&ctx, PQgetvalue(res, shown - 1, col), (size_t)PQgetlength(res, shown - 1, col), cur) < 0) {
+            json_decref(data);
+            return problem_set(&r->problem, PROBLEM_INTERNAL, "A page key is longer than a cursor can carry.");
+        }
         next = json_string(cur);
     }
     json_t *body = json_object();
     json_object_set_new(body, "data", data);
-    json_object_set_new(body, "next_cursor", next);
+    json_object_set_new(body, "next_cursor", next ? next : json_null());
     return resp_json(r, 200, body);
 }
 

@@ -16,22 +16,30 @@
 #define PAGE_DEFAULT_LIMIT 50
 #define PAGE_MAX_LIMIT 200
 
+/* One page of a list. Cursors are bound to the list's path, its query filters (every query
+ * parameter but `limit` and `cursor`) and `bind` (see api/cursor.h), so a cursor is only ever
+ * accepted by the list, with the filters, that issued it. */
 typedef struct {
-    int64_t limit; /* rows per page */
-    const char *after; /* id after which the page starts, as an SQL parameter ("0" for the first page) */
+    const char *bind;  /* what else selects the rows (e.g. a POST body's offer list), or NULL */
+    int64_t limit;     /* rows per page */
+    const char *key;   /* the cursor's key: the last row of the previous page (NULL on the first page) */
+    const char *after; /* id lists: the key as an SQL parameter ("0" on the first page) */
     const char *fetch; /* limit + 1 as an SQL parameter: one extra row tells whether there is a next page */
 } page_t;
 
-/* Reads `limit` (1..PAGE_MAX_LIMIT, default PAGE_DEFAULT_LIMIT) and `cursor` from the query.
- * Returns 0 or -1 (problem recorded). */
+/* Reads `limit` (1..PAGE_MAX_LIMIT, default PAGE_DEFAULT_LIMIT) and `cursor` (an id key) from the
+ * query. Returns 0 or -1 (problem recorded). */
 int page_parse(request_t *r, page_t *pg);
-/* The same with other bounds for `limit`. */
-int page_parse_limits(request_t *r, page_t *pg, int64_t def, int64_t max);
+/* The same with other bounds for `limit`, and cursors also bound to `bind` (may be NULL). */
+int page_parse_limits(request_t *r, page_t *pg, int64_t def, int64_t max, const char *bind);
+/* For lists keyed by text (not one id): pg->key holds the cursor's key; the caller parses it. */
+int page_parse_text(request_t *r, page_t *pg, int64_t def, int64_t max);
 /* Answers {data: first `limit` rows, next_cursor} where the cursor is the last row's key_column. */
 int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char *key_column);
 /* How many of res's rows belong on this page (it holds up to limit + 1). */
 int page_rows(const PGresult *res, const page_t *pg);
-/* Answers {data, next_cursor} for items the caller built from the page's rows (steals data). */
+/* Answers {data, next_cursor} for items the caller built from the page's rows (steals data); the
+ * cursor carries the text of key_column in the page's last row. */
 int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column);
 
 /* Reads an optional enum query parameter; *out stays NULL when absent. Returns 0 or -1. */

@@ -122,7 +122,8 @@ static json_t *link_json(request_t *r, const link_request_t *lp, int64_t offer_i
     return l;
 }
 
-/* The "offers" field: "all" (NULL list) or 1..1000 distinct ids as an SQL array literal. */
+/* The "offers" field: "all" (*ids_param NULL) or 1..1000 offer ids, duplicates merged, as an SQL
+ * array literal of the distinct ids in the order first given. */
 static int parse_offers(request_t *r, const json_t *j, const char **ids_param, size_t *count)
 {
     *ids_param = NULL;
@@ -132,25 +133,74 @@ static int parse_offers(request_t *r, const json_t *j, const char **ids_param, s
     if (!json_is_array(j) || json_array_size(j) == 0 || json_array_size(j) > LINKS_MAX_OFFERS)
         return problem_field(&r->problem, "body", "offers", "must be \"all\" or an array of 1 to %d offer ids",
                              LINKS_MAX_OFFERS);
-    buf_t b;
-    buf_init(&b, 32 * LINKS_MAX_OFFERS);
-    buf_append_char(&b, '{');
-    size_t i;
+    json_int_t *seen = arena_alloc(r->arena, json_array_size(j) * sizeof *seen);
+    size_t n = 0, i;
     json_t *v;
+    int rc = 0;
     json_array_foreach(j, i, v)
     {
         if (!json_is_integer(v) || json_integer_value(v) < 1) {
-            buf_free(&b);
-            return problem_field(&r->problem, "body", arena_printf(r->arena, "offers[%zu]", i),
-                                 "must be a positive integer offer id");
+            rc = problem_field(&r->problem, "body", arena_printf(r->arena, "offers[%zu]", i),
+                               "must be a positive integer offer id");
+            continue;
         }
-        buf_printf(&b, "%s%" JSON_INTEGER_FORMAT, i ? "," : "", json_integer_value(v));
+        size_t k = 0;
+        while (k < n && seen[k] != json_integer_value(v))
+            k++;
+        if (k == n)
+            seen[n++] = json_integer_value(v);
     }
+    if (rc < 0)
+        return rc;
+    buf_t b;
+    buf_init(&b, 32 * LINKS_MAX_OFFERS);
+    buf_append_char(&b, '{');
+    for (size_t k = 0; k < n; k++)
+        buf_printf(&b, "%s%" JSON_INTEGER_FORMAT, k ? "," : "", seen[k]);
     buf_append_char(&b, '}');
     *ids_param = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
-    *count = json_array_size(j);
+    *count = n;
     return 0;
+}
+
+/* The requested offers ($2) that the partner ($1) may not run, whether or not they exist. */
+static db_stmt_t UNAVAILABLE = DB_STMT(
+    "SELECT r.id\n"
+    "  FROM unnest($2::bigint[]) WITH ORDINALITY AS r(id, n)\n"
+    " WHERE NOT EXISTS (\n"
+    "   SELECT 1\n"
+    "     FROM offers o\n"
+    "    WHERE o.id = r.id\n"
+    "      AND " OFFER_VISIBLE_TO_SCOPE ")\n"
+    " ORDER BY r.n",
+    2, true);
+
+/* 404 naming every requested offer the partner cannot use (one answer for "no such offer" and
+ * "not yours", so nothing is revealed); the field is the offer's first index in the request. */
+static int check_offers_available(request_t *r, const json_t *offers, const char *partner, const char *ids)
+{
+    const char *params[] = {partner, ids};
+    PGresult *res = db_exec(r->db, r->arena, &UNAVAILABLE, params, &r->problem);
+    if (!res)
+        return -1;
+    int missing = PQntuples(res);
+    for (int m = 0; m < missing; m++) {
+        json_int_t id = strtoll(PQgetvalue(res, m, 0), NULL, 10);
+        size_t i;
+        json_t *v;
+        json_array_foreach(offers, i, v)
+        {
+            if (json_integer_value(v) == id)
+                break;
+        }
+        problem_field(&r->problem, "body", arena_printf(r->arena, "offers[%zu]", i),
+                      "offer %" JSON_INTEGER_FORMAT " does not exist or is not available to this partner", id);
+    }
+    if (missing == 0)
+        return 0;
+    return problem_set(&r->problem, PROBLEM_NOT_FOUND, "%d of the requested offers %s not available to this partner.",
+                       missing, missing == 1 ? "is" : "are");
 }
 
 /* Whose links: the caller's partner, or for admins the partner_id they name (which must exist and be active). */
@@ -205,9 +255,6 @@ static int add_offer_links(request_t *r, const link_request_t *lp, const PGresul
 int tracking_links_create(request_t *r)
 {
     field_value_t v[F_COUNT];
-    page_t pg;
-    if (page_parse_limits(r, &pg, LINKS_MAX_OFFERS, LINKS_MAX_OFFERS) < 0)
-        return -1;
     json_t *body;
     if (req_json_body(r, &body) < 0 || validate_object(body, FIELDS, F_COUNT, v, &r->problem) < 0)
         return -1;
@@ -223,14 +270,19 @@ int tracking_links_create(request_t *r)
         return -1;
     for (int i = 0; i < LINK_PARAM_COUNT; i++) /* F_SOURCE_ID, F_SUB1..F_SUB5 are consecutive */
         lp.params.values[i] = field_text(r->arena, &v[F_SOURCE_ID + i], &FIELDS[F_SOURCE_ID + i]);
+    const char *partner = id_param(r, lp.partner_id);
+    /* The cursor pages over the selected offers of this partner: it is bound to both. */
+    page_t pg;
+    const char *bind = arena_printf(r->arena, "partner=%s offers=%s", partner, ids ? ids : "all");
+    if (page_parse_limits(r, &pg, LINKS_MAX_OFFERS, LINKS_MAX_OFFERS, bind) < 0)
+        return -1;
+    if (ids && !pg.key && check_offers_available(r, v[F_OFFERS].json, partner, ids) < 0)
+        return -1;
 
-    const char *params[] = {id_param(r, lp.partner_id), ids, pg.after, pg.fetch};
+    const char *params[] = {partner, ids, pg.after, pg.fetch};
     PGresult *res = db_exec(r->db, r->arena, &OFFERS, params, &r->problem);
     if (!res)
         return -1;
-    int rows = PQntuples(res);
-    if (ids && (size_t)rows < count && !query_get(&r->query, "cursor", NULL))
-        return problem_set(&r->problem, PROBLEM_NOT_FOUND, "One or more of these offers do not exist or are not available to the partner.");
     json_t *data = json_array();
     for (int i = 0; i < page_rows(res, &pg); i++) {
         if (add_offer_links(r, &lp, res, i, only_url, v[F_INCLUDE_URLS].present && v[F_INCLUDE_URLS].b, data) < 0) {

@@ -67,6 +67,10 @@ int problem_field(problem_t *p, const char *in, const char *field, const char *f
 {
     if (p->kind == PROBLEM_NONE)
         p->kind = PROBLEM_VALIDATION;
+    if (p->nerrors == PROBLEM_ERRORS_MAX) {
+        p->omitted++;
+        return -1;
+    }
     if (p->nerrors == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 8;
         problem_field_t *n = arena_alloc(p->arena, cap * sizeof *n);
@@ -115,9 +119,13 @@ json_t *problem_to_json(const problem_t *p, const char *instance, const char *re
     json_object_set_new(o, "title", json_string(k->title));
     json_object_set_new(o, "status", json_integer(k->status));
     const char *detail = p->detail;
-    char count[64];
-    if (!detail && p->kind == PROBLEM_VALIDATION && p->nerrors > 0) {
-        snprintf(count, sizeof count, "%zu field%s invalid", p->nerrors, p->nerrors == 1 ? " is" : "s are");
+    char count[96];
+    size_t total = p->nerrors + p->omitted;
+    if (!detail && p->kind == PROBLEM_VALIDATION && total > 0) {
+        if (p->omitted)
+            snprintf(count, sizeof count, "%zu fields are invalid; the first %zu are listed", total, p->nerrors);
+        else
+            snprintf(count, sizeof count, "%zu field%s invalid", total, total == 1 ? " is" : "s are");
         detail = count;
     }
     json_object_set_new(o, "detail", string_or_null(detail ? detail : k->default_detail));
@@ -135,6 +143,8 @@ json_t *problem_to_json(const problem_t *p, const char *instance, const char *re
             json_array_append_new(errs, e);
         }
         json_object_set_new(o, "errors", errs);
+        if (p->omitted)
+            json_object_set_new(o, "errors_omitted", json_integer((json_int_t)p->omitted));
     }
     return o;
 }

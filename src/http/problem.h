@@ -37,12 +37,17 @@ typedef struct {
     const char *reason;
 } problem_field_t;
 
+/* At most this many bad fields are listed; the rest are only counted (errors_omitted), so a
+ * body with 80 000 unknown keys gets a small answer. */
+#define PROBLEM_ERRORS_MAX 50
+
 typedef struct {
     arena_t *arena;
     problem_kind_t kind;
     const char *detail; /* NULL: a default detail is derived */
     problem_field_t *errors;
     size_t nerrors, cap;
+    size_t omitted; /* bad fields beyond PROBLEM_ERRORS_MAX, counted but not listed */
 } problem_t;
 
 void problem_init(problem_t *p, arena_t *a);
@@ -50,7 +55,8 @@ bool problem_has(const problem_t *p);
 /* Sets the kind and detail (printf-style; fmt NULL keeps the default detail). Returns -1 so
  * handlers can `return problem_set(...)`. A later call overrides an earlier one. */
 int problem_set(problem_t *p, problem_kind_t kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Records one bad field; makes the kind VALIDATION unless a kind is already set. Returns -1. */
+/* Records one bad field (only counted beyond PROBLEM_ERRORS_MAX); makes the kind VALIDATION unless
+ * a kind is already set. Returns -1. */
 int problem_field(problem_t *p, const char *in, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

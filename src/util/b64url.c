@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK 256 /* characters decoded per call of the block coder */
+#define CHUNK 2048 /* the longest text decoded (a cursor with its longest key is 1384 characters) */
 
 /* The 6-bit value of an alphabet character (after the URL-safe mapping), or -1. */
 static int sextet(char c)

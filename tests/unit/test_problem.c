@@ -1,7 +1,8 @@
 /*
  * test_problem.c — RFC 9457 problem documents (src/http/problem.c): status, type, title and
  * default detail of every kind, custom details, errors[] in order with field/in/reason, the
- * validation detail that counts fields, problem_field keeping an earlier kind, optional
+ * validation detail that counts fields, errors[] capped at PROBLEM_ERRORS_MAX with the rest
+ * counted, problem_field keeping an earlier kind, optional
  * instance/request_id, and bytes that are not UTF-8.
  */
 #include <stdio.h>
@@ -168,6 +169,46 @@ static void test_problem_validation_detail_counts_the_fields(void **state)
     arena_destroy(a);
 }
 
+/* 80 000 bad fields: the first PROBLEM_ERRORS_MAX are listed in order, the rest only counted. */
+static void test_problem_errors_are_capped_and_the_rest_counted(void **state)
+{
+    (void)state;
+    static const size_t counts[] = {1, PROBLEM_ERRORS_MAX - 1, PROBLEM_ERRORS_MAX, PROBLEM_ERRORS_MAX + 1, 80000};
+    for (size_t c = 0; c < N_ELEMS(counts); c++) {
+        arena_t *a = arena_create(1024);
+        problem_t p;
+        problem_init(&p, a);
+        for (size_t i = 0; i < counts[c]; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "k%zu", i);
+            assert_int_equal(problem_field(&p, "body", name, "is not a known field"), -1);
+        }
+        json_t *j = problem_to_json(&p, "/v1/clicks", NULL);
+        size_t listed = counts[c] < PROBLEM_ERRORS_MAX ? counts[c] : PROBLEM_ERRORS_MAX;
+        json_t *errs = json_object_get(j, "errors");
+        assert_int_equal(json_array_size(errs), listed);
+        assert_string_equal(str(json_array_get(errs, 0), "field"), "k0");
+        char last[32];
+        snprintf(last, sizeof last, "k%zu", listed - 1);
+        assert_string_equal(str(json_array_get(errs, listed - 1), "field"), last);
+        json_t *omitted = json_object_get(j, "errors_omitted");
+        char want[96];
+        if (counts[c] > PROBLEM_ERRORS_MAX) {
+            assert_int_equal(json_integer_value(omitted), counts[c] - PROBLEM_ERRORS_MAX);
+            snprintf(want, sizeof want, "%zu fields are invalid; the first %d are listed", counts[c], PROBLEM_ERRORS_MAX);
+        } else {
+            assert_null(omitted);
+            snprintf(want, sizeof want, "%zu field%s invalid", counts[c], counts[c] == 1 ? " is" : "s are");
+        }
+        assert_string_equal(str(j, "detail"), want);
+        char *text = json_dumps(j, JSON_COMPACT);
+        assert_true(strlen(text) < 8192); /* small whatever the count */
+        free(text);
+        json_decref(j);
+        arena_destroy(a);
+    }
+}
+
 static void test_problem_field_keeps_an_earlier_kind(void **state)
 {
     (void)state;
@@ -270,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_problem_later_set_overrides_and_null_fmt_restores_default),
         cmocka_unit_test(test_problem_errors_are_listed_in_order_with_field_in_and_reason),
         cmocka_unit_test(test_problem_validation_detail_counts_the_fields),
+        cmocka_unit_test(test_problem_errors_are_capped_and_the_rest_counted),
         cmocka_unit_test(test_problem_field_keeps_an_earlier_kind),
         cmocka_unit_test(test_problem_instance_and_request_id_are_optional),
         cmocka_unit_test(test_problem_strings_that_are_not_utf8_become_null),
