@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — everything needed, then every test: installs missing packages, builds trackgen
 # twice (plain, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the cmocka unit
-# tests in both builds, lints the OpenAPI spec and runs the integration suite against the real
+# tests in both builds, fuzzes every parser of outside input for a few seconds each (libFuzzer,
+# tests/fuzz/run.sh), lints the OpenAPI spec and runs the integration suite against the real
 # stack (nginx → sanitizer-built workers → PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,6 +28,11 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTRACKGEN_TESTS=ON -DTRACKGEN
 cmake --build build-asan -j "$JOBS" >/dev/null
 set +e
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS"); record $?
+set -e
+
+step "fuzzing: every parser of outside input under libFuzzer + ASan/UBSan, a few seconds each"
+set +e
+tests/fuzz/run.sh "${FUZZ_SECONDS:-4}"; record $?
 set -e
 
 step "integration test dependencies (npm)"
