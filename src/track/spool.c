@@ -78,7 +78,10 @@ struct spool {
     long long seg_opened_ms;
     unsigned seg_no;
     char seg_name[64];
-    int held[HELD_MAX];   /* segments whose unacknowledged tail could not be removed (closed at stop) */
+    struct {
+        int fd;
+        size_t valid;
+    } held[HELD_MAX];     /* segments whose unacknowledged tail could not be removed yet */
     size_t nheld;
 };
 
@@ -157,7 +160,8 @@ static void segment_cut(spool_t *s, size_t valid)
     if (s->nheld < HELD_MAX) { /* the lock keeps every shipper away while this process lives */
         log_msg(LOG_ERROR, "spool: cannot cut or rename %s/%s (%s); keeping it locked", s->dir, s->seg_name,
                 strerror(e));
-        s->held[s->nheld++] = s->fd;
+        s->held[s->nheld].fd = s->fd;
+        s->held[s->nheld++].valid = valid;
         s->fd = -1;
         return;
     }
@@ -420,8 +424,11 @@ void spool_stop(spool_t *s)
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
     pthread_join(s->responder, NULL);
-    for (size_t i = 0; i < s->nheld; i++)
-        close(s->held[i]);
+    for (size_t i = 0; i < s->nheld; i++) { /* a last try before the lock goes */
+        if (ftruncate(s->held[i].fd, (off_t)s->held[i].valid) < 0 || fdatasync(s->held[i].fd) < 0)
+            log_msg(LOG_ERROR, "spool: cannot cut a segment back to %zu bytes: %s", s->held[i].valid, strerror(errno));
+        close(s->held[i].fd);
+    }
     free(s->cbs);
     buf_free(&s->pending);
     close(s->dir_fd);
