@@ -1,6 +1,7 @@
 /*
- * health.h — GET /healthz (the process is alive; no database) and GET /readyz (the database is
- * reachable and its schema is at the version this build expects).
+ * health.h — GET /healthz (the process is alive; no database) and GET /readyz (ready to serve:
+ * the database is reachable and its schema is at the version this build expects, the offer cache
+ * is loaded and the hit spool takes durable writes — otherwise clicks would be answered 503).
  */
 #ifndef TRACKGEN_HEALTH_H
 #define TRACKGEN_HEALTH_H

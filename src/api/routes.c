@@ -7,6 +7,7 @@
 
 #include "api/api_keys.h"
 #include "api/health.h"
+#include "api/hit_quarantine.h"
 #include "api/hits.h"
 #include "api/me.h"
 #include "api/offer_access.h"
@@ -53,6 +54,7 @@ static const route_t ROUTES[] = {
     {"POST", "/v1/tracking-links", tracking_links_create, ROUTE_ANY_KEY, PAGE},
 
     {"GET", "/v1/hits", hits_list, ROUTE_ANY_KEY, HIT_LIST},
+    {"GET", "/v1/hit-quarantine", hit_quarantine_list, ROUTE_ADMIN, PAGE},
 
     {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY, QR_DATA_QUERY},
 

@@ -334,8 +334,9 @@ static void *loader_main(void *arg)
         if (!conn || PQstatus(conn) != CONNECTION_OK) {
             if (conn)
                 PQfinish(conn);
-            const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-            const char *vals[] = {c->conninfo, "3", "trackgen-offer-cache", NULL};
+            /* A read-write primary only, as the shipper: a standby's snapshot may lag behind. */
+            const char *keys[] = {"dbname", "connect_timeout", "application_name", "target_session_attrs", NULL};
+            const char *vals[] = {c->conninfo, "3", "trackgen-offer-cache", "read-write", NULL};
             conn = PQconnectdbParams(keys, vals, 1);
             uint64_t covers = requests_so_far(c);
             PGresult *l = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "LISTEN trackgen_offer_cache") : NULL;

@@ -20,6 +20,7 @@
 #include "track/hitlog.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define PASS_INTERVAL_MS 100
 #define RETRY_INTERVAL_MS 1000
@@ -35,6 +36,7 @@ struct shipper {
     pthread_cond_t wake;
     bool stopping;
     long long partitions_checked_ms;
+    unsigned long long quarantined; /* rows this process put into hit_quarantine, for the logs */
 };
 
 static const char CREATE_INCOMING[] =
@@ -109,70 +111,101 @@ static void disconnect(shipper_t *s)
     s->conn = NULL;
 }
 
+/* What PostgreSQL said about a failed statement. */
+typedef struct {
+    char state[6];        /* SQLSTATE; "" when the connection failed */
+    char message[1024];   /* primary message and detail */
+    char constraint[128]; /* "" when none */
+} pg_error_t;
 
-static void note_error(shipper_t *s, PGresult *r, char state[6])
+static void note_error(shipper_t *s, PGresult *r, pg_error_t *err)
 {
     const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    snprintf(state, 6, "%s", code ? code : "");
-    log_msg(LOG_WARN, "shipper: %s", PQerrorMessage(s->conn));
+    const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+    const char *constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+    snprintf(err->state, sizeof err->state, "%s", code ? code : "");
+    snprintf(err->message, sizeof err->message, "%s%s%s", primary ? primary : PQerrorMessage(s->conn),
+             detail ? " " : "", detail ? detail : "");
+    snprintf(err->constraint, sizeof err->constraint, "%s", constraint ? constraint : "");
+    log_msg(LOG_WARN, "shipper: SQLSTATE %s: %s", err->state[0] ? err->state : "-", PQerrorMessage(s->conn));
 }
 
-/* Runs a statement without result rows; returns its SQLSTATE class on error ("" if none known)
- * through *state, and true on success. */
-static bool run(shipper_t *s, const char *sql, char state[6])
+/* Runs a statement without result rows; true on success, else the error in *err. */
+static bool run(shipper_t *s, const char *sql, pg_error_t *err)
 {
     PGresult *r = PQexec(s->conn, sql);
     ExecStatusType st = PQresultStatus(r);
     bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
     if (!ok)
-        note_error(s, r, state);
+        note_error(s, r, err);
     PQclear(r);
     return ok;
 }
 
+/* Only a read-write primary will do (after a failover the old primary may come back as a
+ * standby): target_session_attrs, after the user's conninfo, overrides whatever it says. */
 static bool connected(shipper_t *s)
 {
     if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
         return true;
     disconnect(s);
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {s->conninfo, "3", "trackgen-shipper", NULL};
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", "target_session_attrs", NULL};
+    const char *vals[] = {s->conninfo, "3", "trackgen-shipper", "read-write", NULL};
     s->conn = PQconnectdbParams(keys, vals, 1);
-    char state[6];
+    pg_error_t err;
     /* The staging table lives as long as the session: created once per connection. */
-    if (PQstatus(s->conn) != CONNECTION_OK || !run(s, "SET client_min_messages = warning", state)
-        || !run(s, CREATE_INCOMING, state)) {
+    if (PQstatus(s->conn) != CONNECTION_OK || !run(s, "SET client_min_messages = warning", &err)
+        || !run(s, CREATE_INCOMING, &err)) {
+        if (PQstatus(s->conn) != CONNECTION_OK)
+            log_msg(LOG_DEBUG, "shipper: cannot connect: %s", PQerrorMessage(s->conn));
         disconnect(s);
         return false;
     }
     return true;
 }
 
-static bool copy_rows(shipper_t *s, const buf_t *rows, char state[6])
+static bool copy_rows(shipper_t *s, const char *rows, size_t len, pg_error_t *err)
 {
     PGresult *r = PQexec(s->conn, COPY_INCOMING);
     bool ok = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ok) {
-        note_error(s, r, state);
+        note_error(s, r, err);
         PQclear(r);
         return false;
     }
     PQclear(r);
-    ok = PQputCopyData(s->conn, buf_ptr(rows), (int)rows->len) == 1 && PQputCopyEnd(s->conn, NULL) == 1;
+    ok = PQputCopyData(s->conn, rows, (int)len) == 1 && PQputCopyEnd(s->conn, NULL) == 1;
     r = PQgetResult(s->conn);
     ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        note_error(s, r, state);
+        note_error(s, r, err);
     PQclear(r);
     while ((r = PQgetResult(s->conn)) != NULL)
         PQclear(r);
     return ok;
 }
 
-/* Keeps the intact lines of a segment as COPY rows; a torn last line was never acknowledged. */
-static size_t collect_rows(const char *data, size_t len, buf_t *rows, size_t *bad)
+/* The intact rows of a segment: row i is text[start[i], start[i + 1]), with its '\n', so any
+ * run of consecutive rows is one block for COPY. */
+typedef struct {
+    buf_t text;
+    size_t *start; /* n + 1 offsets (malloc) */
+    size_t n, cap;
+} rowset_t;
+
+static void rowset_free(rowset_t *rs)
 {
-    size_t n = 0;
+    buf_free(&rs->text);
+    free(rs->start);
+    rs->start = NULL;
+    rs->n = rs->cap = 0;
+}
+
+/* Keeps the intact lines of a segment as COPY rows; a torn last line was never acknowledged.
+ * Returns 0, or -1 when out of memory. */
+static int collect_rows(const char *data, size_t len, rowset_t *rs, size_t *bad)
+{
     const char *p = data, *end = data + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -181,29 +214,154 @@ static size_t collect_rows(const char *data, size_t len, buf_t *rows, size_t *ba
         const char *row;
         size_t row_len;
         if (hitlog_line_valid(p, (size_t)(nl - p), &row, &row_len)) {
-            buf_append(rows, row, row_len + 1); /* with its '\n' */
-            n++;
+            if (rs->n + 2 > rs->cap) {
+                size_t cap = rs->cap ? 2 * rs->cap : 1024;
+                size_t *grown = realloc(rs->start, cap * sizeof *grown);
+                if (!grown)
+                    return -1;
+                rs->start = grown;
+                rs->cap = cap;
+            }
+            rs->start[rs->n++] = rs->text.len;
+            if (buf_append(&rs->text, row, row_len + 1) != BUF_OK) /* with its '\n' */
+                return -1;
+            rs->start[rs->n] = rs->text.len;
         } else {
             (*bad)++;
         }
         p = nl + 1;
     }
-    return n;
+    return 0;
 }
 
-static int read_segment(int fd, buf_t *out)
+static int read_segment(int fd, size_t limit, buf_t *out)
 {
     char chunk[65536];
-    ssize_t k;
-    while ((k = read(fd, chunk, sizeof chunk)) > 0)
+    ssize_t k = 0;
+    while (out->len < limit && (k = read(fd, chunk, sizeof chunk)) > 0)
         if (buf_append(out, chunk, (size_t)k) != BUF_OK)
             return -1;
-    return k < 0 ? -1 : 0;
+    if (k < 0)
+        return -1;
+    if (out->len > limit)
+        out->len = limit; /* the spool's "<segment>.valid-<bytes>": the rest was never acknowledged */
+    return 0;
+}
+
+typedef enum { FAIL_NONE, FAIL_RETRY, FAIL_DATA } failure_t;
+
+/* Data errors are about some row's content: class 22 (data exception: bad timestamp, inet, …),
+ * 23 (integrity: a CHECK, NOT NULL or foreign key the row violates) and 54000 (a value too large
+ * for an index). Every other failure is the database's state, not the rows': a lost connection
+ * (08, 57P0x), a read-only session (25006, the old primary after a failover), serialization or
+ * deadlock (40001, 40P01), a lock or statement timeout (55P03, 57014), resources (53), system
+ * errors (58), a missing table or privilege (42): retried later, the segment stays. */
+static failure_t classify(shipper_t *s, const pg_error_t *err)
+{
+    if (PQstatus(s->conn) != CONNECTION_OK || err->state[0] == '\0')
+        return FAIL_RETRY;
+    if (strncmp(err->state, "22", 2) == 0 || strncmp(err->state, "23", 2) == 0 || strcmp(err->state, "54000") == 0)
+        return FAIL_DATA;
+    return FAIL_RETRY;
+}
+
+/* Ships rows [lo, hi) in one transaction. */
+static failure_t ship_rows(shipper_t *s, const rowset_t *rs, size_t lo, size_t hi, pg_error_t *err)
+{
+    const char *block = buf_ptr(&rs->text) + rs->start[lo];
+    size_t len = rs->start[hi] - rs->start[lo];
+    bool ok = run(s, "BEGIN", err) && run(s, SERIALIZE, err) && copy_rows(s, block, len, err)
+              && run(s, ENSURE_BATCH_PARTITIONS, err) && run(s, INSERT_HITS, err) && run(s, FIX_LATER_UNIQUE, err)
+              && run(s, "COMMIT", err);
+    if (ok)
+        return FAIL_NONE;
+    failure_t f = classify(s, err);
+    if (PQstatus(s->conn) == CONNECTION_OK) {
+        pg_error_t ignored;
+        run(s, "ROLLBACK", &ignored);
+    }
+    return f;
+}
+
+static const char INSERT_QUARANTINE[] =
+    "INSERT INTO hit_quarantine (row_text, sqlstate, error, constraint_name, segment)\n"
+    "VALUES ($1, $2, $3, nullif($4, ''), $5)\n"
+    "ON CONFLICT (row_md5) DO NOTHING";
+
+/* Sets one refused row aside with its error. Bytes that are not UTF-8 become COPY's \xHH
+ * escapes, so the stored row still means the same bytes. */
+static failure_t quarantine_row(shipper_t *s, const rowset_t *rs, size_t i, const pg_error_t *why, const char *segment)
+{
+    const char *row = buf_ptr(&rs->text) + rs->start[i];
+    size_t len = rs->start[i + 1] - rs->start[i] - 1; /* without its '\n' */
+    buf_t text;
+    buf_init(&text, 4 * HITLOG_LINE_MAX);
+    if (text_utf8_valid(row, len))
+        buf_append(&text, row, len);
+    else
+        for (size_t k = 0; k < len; k++)
+            if ((unsigned char)row[k] < 0x80)
+                buf_append_char(&text, row[k]);
+            else
+                buf_printf(&text, "\\x%02x", (unsigned char)row[k]);
+    const char *params[] = {buf_ptr(&text), why->state, why->message, why->constraint, segment};
+    PGresult *r = PQexecParams(s->conn, INSERT_QUARANTINE, 5, NULL, params, NULL, NULL, 0);
+    failure_t f = FAIL_NONE;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        pg_error_t err;
+        note_error(s, r, &err);
+        f = FAIL_RETRY; /* the row stays in its segment */
+    }
+    PQclear(r);
+    buf_free(&text);
+    return f;
+}
+
+/* Ships rows [lo, hi); when PostgreSQL refuses them for their data, halves the range until the
+ * refused rows are alone, and quarantines those. FAIL_RETRY: stop, ship the segment again later
+ * (what was committed meanwhile is not stored twice: ON CONFLICT and hit_quarantine_row_key). */
+static failure_t ship_range(shipper_t *s, const rowset_t *rs, size_t lo, size_t hi, const char *segment,
+                            size_t *quarantined)
+{
+    pg_error_t err;
+    failure_t f = ship_rows(s, rs, lo, hi, &err);
+    if (f != FAIL_DATA)
+        return f;
+    if (hi - lo == 1) {
+        f = quarantine_row(s, rs, lo, &err, segment);
+        if (f == FAIL_NONE)
+            (*quarantined)++;
+        return f;
+    }
+    size_t mid = lo + (hi - lo) / 2;
+    f = ship_range(s, rs, lo, mid, segment, quarantined);
+    return f == FAIL_NONE ? ship_range(s, rs, mid, hi, segment, quarantined) : f;
 }
 
 typedef enum { SHIP_DONE, SHIP_SKIPPED, SHIP_DB_DOWN } ship_result_t;
 
-static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name)
+/* A spool segment: "hits-<pid>-<n>.log"; "….log.valid-<bytes>" when only its first <bytes> were
+ * acknowledged (see spool.c); "….log.rejected" from versions that set refused segments aside
+ * whole, shipped now like the others. False when name is no segment; else how many of its
+ * bytes may be shipped in *limit. */
+static bool is_segment(const char *name, size_t *limit)
+{
+    const char *log = strstr(name, ".log");
+    if (strncmp(name, "hits-", 5) != 0 || !log)
+        return false;
+    const char *tail = log + 4;
+    *limit = SEGMENT_READ_MAX;
+    if (*tail == '\0' || strcmp(tail, ".rejected") == 0)
+        return true;
+    if (strncmp(tail, ".valid-", 7) != 0 || tail[7] < '0' || tail[7] > '9')
+        return false;
+    char *end;
+    unsigned long long valid = strtoull(tail + 7, &end, 10);
+    *limit = (size_t)valid;
+    return *end == '\0' && valid <= SEGMENT_READ_MAX;
+}
+
+static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name, size_t limit)
 {
     int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -213,52 +371,36 @@ static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name)
         close(fd); /* still being written, or already shipped */
         return SHIP_SKIPPED;
     }
-    buf_t data, rows;
+    buf_t data;
     buf_init(&data, SEGMENT_READ_MAX);
-    buf_init(&rows, SEGMENT_READ_MAX);
-    size_t bad = 0, n = 0;
+    rowset_t rs = {.n = 0};
+    buf_init(&rs.text, SEGMENT_READ_MAX);
+    size_t bad = 0, quarantined = 0;
     ship_result_t result = SHIP_DONE;
-    if (read_segment(fd, &data) < 0) {
+    if (read_segment(fd, limit, &data) < 0 || collect_rows(buf_ptr(&data), data.len, &rs, &bad) < 0) {
         log_msg(LOG_ERROR, "shipper: cannot read %s/%s", s->dir, name);
         result = SHIP_SKIPPED;
         goto out;
     }
-    n = collect_rows(buf_ptr(&data), data.len, &rows, &bad);
     if (bad)
         log_msg(LOG_WARN, "shipper: %s: skipped %zu torn or corrupt line(s)", name, bad);
-    if (n > 0) {
-        char state[6] = "";
-        bool ok = run(s, "BEGIN", state) && run(s, SERIALIZE, state) && copy_rows(s, &rows, state)
-                  && run(s, ENSURE_BATCH_PARTITIONS, state) && run(s, INSERT_HITS, state) && run(s, FIX_LATER_UNIQUE, state) && run(s, "COMMIT", state);
-        if (!ok) {
-            if (PQstatus(s->conn) == CONNECTION_OK)
-                run(s, "ROLLBACK", state);
-            if (PQstatus(s->conn) != CONNECTION_OK || state[0] == '\0' || strncmp(state, "08", 2) == 0
-                || strncmp(state, "57", 2) == 0 || strncmp(state, "53", 2) == 0 || strncmp(state, "40", 2) == 0) {
-                disconnect(s);
-                result = SHIP_DB_DOWN; /* retried later; nothing is lost */
-                goto out;
-            }
-            char rejected[300];
-            snprintf(rejected, sizeof rejected, "%s.rejected", name);
-            renameat(dir_fd, name, dir_fd, rejected);
-            log_msg(LOG_ERROR, "shipper: PostgreSQL rejected %s (SQLSTATE %s); kept as %s", name, state, rejected);
-            goto out;
-        }
+    if (rs.n > 0 && ship_range(s, &rs, 0, rs.n, name, &quarantined) != FAIL_NONE) {
+        disconnect(s); /* the next connection may reach the (new) read-write primary */
+        result = SHIP_DB_DOWN; /* retried later; nothing is lost */
+        goto out;
+    }
+    if (quarantined) {
+        s->quarantined += quarantined;
+        log_msg(LOG_ERROR, "shipper: PostgreSQL refused %zu of %zu hit(s) in %s; they are in hit_quarantine "
+                "(%llu quarantined by this process)", quarantined, rs.n, name, s->quarantined);
     }
     unlinkat(dir_fd, name, 0);
-    log_msg(LOG_DEBUG, "shipper: shipped %zu hit(s) from %s", n, name);
+    log_msg(LOG_DEBUG, "shipper: shipped %zu hit(s) from %s", rs.n - quarantined, name);
 out:
     buf_free(&data);
-    buf_free(&rows);
+    rowset_free(&rs);
     close(fd);
     return result;
-}
-
-static bool is_segment(const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(name, "hits-", 5) == 0 && n > 9 && strcmp(name + n - 4, ".log") == 0;
 }
 
 /* One pass over the spool directory. */
@@ -266,15 +408,16 @@ static void ship_pass(shipper_t *s)
 {
     if (!connected(s))
         return;
-    char state[6];
-    if (now_ms() - s->partitions_checked_ms > PARTITION_CHECK_MS && run(s, ENSURE_PARTITIONS_AHEAD, state))
+    pg_error_t err;
+    if (now_ms() - s->partitions_checked_ms > PARTITION_CHECK_MS && run(s, ENSURE_PARTITIONS_AHEAD, &err))
         s->partitions_checked_ms = now_ms();
     DIR *d = opendir(s->dir);
     if (!d)
         return;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (is_segment(e->d_name) && ship_segment(s, dirfd(d), e->d_name) == SHIP_DB_DOWN)
+        size_t limit;
+        if (is_segment(e->d_name, &limit) && ship_segment(s, dirfd(d), e->d_name, limit) == SHIP_DB_DOWN)
             break;
     }
     closedir(d);

@@ -1,11 +1,17 @@
 /*
  * spool.c — group-committed, append-only segments of hit lines (see spool.h and README.md).
+ *
+ * A batch that cannot be made durable is answered "not recorded", so none of its bytes may ever
+ * be shipped: a failed write or sync truncates the segment back to where the batch began (and
+ * syncs that); if even that fails the segment is renamed "<name>.valid-<bytes>", which tells the
+ * shipper where the acknowledged lines end, and failing that it stays locked by this process.
  */
 #include "track/spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,9 +28,11 @@
 #define SEGMENT_MAX_BYTES (8 * 1024 * 1024)
 #define SEGMENT_MAX_AGE_MS 200
 #define PENDING_MAX (64 * 1024 * 1024) /* back-pressure: appenders wait beyond this */
-#define RESULT_RING 4096               /* outcomes of recent batches, by batch number */
 #define GATHER_NS (200 * 1000)          /* how long a sync waits for more lines to join it */
 #define GATHER_BYTES (256 * 1024)       /* a batch this large is synced at once */
+#define PROBE_INTERVAL_MS 1000          /* a readiness probe writes at most this often */
+#define PROBE_BYTES 512
+#define HELD_MAX 16                     /* segments kept locked because their tail could not be cut */
 
 typedef struct {
     spool_done_fn fn;
@@ -46,11 +54,17 @@ struct spool {
     pthread_mutex_t mu;
     pthread_cond_t work;  /* writer waits for lines */
     pthread_cond_t done;  /* appenders wait for their batch */
-    buf_t pending;        /* lines of batch number `open_batch` */
-    uint64_t open_batch;  /* batch that new lines join */
-    uint64_t done_batch;  /* every batch <= this one is finished */
-    bool ok[RESULT_RING]; /* outcome of batch n at n % RESULT_RING */
+    buf_t pending;        /* lines of the next batch */
     bool stopping;
+    /* health, under mu: the last batch's outcome */
+    bool failing;         /* the last batch could not be made durable (and none has been since) */
+    int fail_errno;
+    uint64_t fail_gen;    /* counts failed batches, so a probe clears only failures older than itself */
+    /* readiness probe, under probe_mu (never taken by the writer) */
+    pthread_mutex_t probe_mu;
+    long long probe_ms;   /* when the last probe ran; 0 = never */
+    int probe_errno;      /* its outcome: 0 = written and synced */
+    uint64_t probe_gen;   /* fail_gen when it started */
     completion_t *cbs;    /* completions of the open batch */
     size_t ncbs, capcbs;
     /* responder */
@@ -63,6 +77,12 @@ struct spool {
     size_t seg_bytes;
     long long seg_opened_ms;
     unsigned seg_no;
+    char seg_name[64];
+    struct {
+        int fd;
+        size_t valid;
+    } held[HELD_MAX];     /* segments whose unacknowledged tail could not be removed yet */
+    size_t nheld;
 };
 
 static long long now_ms(void)
@@ -86,6 +106,7 @@ static int segment_open(spool_t *s)
     char tmp[64], final[64];
     snprintf(tmp, sizeof tmp, "hits-%ld-%u.tmp", (long)getpid(), s->seg_no);
     snprintf(final, sizeof final, "hits-%ld-%u.log", (long)getpid(), s->seg_no);
+    snprintf(s->seg_name, sizeof s->seg_name, "%s", final);
     s->seg_no++;
     int fd = openat(s->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0)
@@ -118,22 +139,56 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Writes and syncs one batch; returns true when it is durable. */
-static bool flush_batch(spool_t *s, const buf_t *batch)
+/* Removes the bytes of a batch that failed from the open segment, which then closes: its first
+ * `valid` bytes are acknowledged lines, the rest were answered "not recorded" and must never be
+ * shipped. */
+static void segment_cut(spool_t *s, size_t valid)
+{
+    if (ftruncate(s->fd, (off_t)valid) == 0 && fdatasync(s->fd) == 0) {
+        segment_close(s);
+        return;
+    }
+    int e = errno;
+    char cut[96];
+    snprintf(cut, sizeof cut, "%s.valid-%zu", s->seg_name, valid);
+    if (renameat(s->dir_fd, s->seg_name, s->dir_fd, cut) == 0 && fsync(s->dir_fd) == 0) {
+        log_msg(LOG_ERROR, "spool: cannot cut %s/%s back to %zu bytes (%s); renamed %s", s->dir, s->seg_name, valid,
+                strerror(e), cut);
+        segment_close(s);
+        return;
+    }
+    if (s->nheld < HELD_MAX) { /* the lock keeps every shipper away while this process lives */
+        log_msg(LOG_ERROR, "spool: cannot cut or rename %s/%s (%s); keeping it locked", s->dir, s->seg_name,
+                strerror(e));
+        s->held[s->nheld].fd = s->fd;
+        s->held[s->nheld++].valid = valid;
+        s->fd = -1;
+        return;
+    }
+    log_msg(LOG_ERROR, "spool: cannot cut %s/%s back to %zu bytes (%s): hits answered 503 may be shipped", s->dir,
+            s->seg_name, valid, strerror(e));
+    segment_close(s);
+}
+
+/* Writes and syncs one batch; returns 0 when it is durable, else an errno value (nothing of the
+ * batch is left to be shipped). */
+static int flush_batch(spool_t *s, const buf_t *batch)
 {
     if (s->fd >= 0 && (s->seg_bytes >= SEGMENT_MAX_BYTES || now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS))
         segment_close(s);
     if (s->fd < 0 && segment_open(s) < 0) {
-        log_msg(LOG_ERROR, "spool: cannot create a segment in %s: %s", s->dir, strerror(errno));
-        return false;
+        int e = errno;
+        log_msg(LOG_ERROR, "spool: cannot create a segment in %s: %s", s->dir, strerror(e));
+        return e;
     }
     if (write_all(s->fd, buf_ptr(batch), batch->len) < 0 || fdatasync(s->fd) < 0) {
-        log_msg(LOG_ERROR, "spool: write to %s failed: %s", s->dir, strerror(errno));
-        segment_close(s); /* the next batch starts a fresh segment; a torn tail fails its checksum */
-        return false;
+        int e = errno;
+        log_msg(LOG_ERROR, "spool: write to %s failed: %s", s->dir, strerror(e));
+        segment_cut(s, s->seg_bytes); /* a short write may have left whole lines of this batch */
+        return e;
     }
     s->seg_bytes += batch->len;
-    return true;
+    return 0;
 }
 
 static void *writer_main(void *arg)
@@ -175,17 +230,19 @@ static void *writer_main(void *arg)
         *d = (done_batch_t){s->cbs, s->ncbs, false, NULL};
         s->cbs = NULL;
         s->ncbs = s->capcbs = 0;
-        uint64_t n = s->open_batch++;
         pthread_mutex_unlock(&s->mu);
 
-        bool ok = flush_batch(s, &batch);
+        int err = flush_batch(s, &batch);
         buf_clear(&batch);
 
         pthread_mutex_lock(&s->mu);
-        s->ok[n % RESULT_RING] = ok;
-        s->done_batch = n;
-        pthread_cond_broadcast(&s->done);
-        d->durable = ok;
+        s->failing = err != 0;
+        if (err) {
+            s->fail_errno = err;
+            s->fail_gen++;
+        }
+        pthread_cond_broadcast(&s->done); /* room in pending for appenders held back */
+        d->durable = err == 0;
         if (s->ready_tail)
             s->ready_tail->next = d;
         else
@@ -228,6 +285,8 @@ static void *responder_main(void *arg)
 
 spool_t *spool_start(const char *dir)
 {
+    /* A segment past RLIMIT_FSIZE must fail its write (EFBIG, answered 503), not kill the process. */
+    signal(SIGXFSZ, SIG_IGN);
     if (mkdir(dir, 0750) < 0 && errno != EEXIST)
         return NULL;
     spool_t *s = calloc(1, sizeof *s);
@@ -236,9 +295,9 @@ spool_t *spool_start(const char *dir)
     s->dir = strdup(dir);
     s->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     s->fd = -1;
-    s->open_batch = 1; /* done_batch = 0 means "none finished yet" */
     buf_init(&s->pending, PENDING_MAX);
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->probe_mu, NULL);
     pthread_cond_init(&s->work, NULL);
     pthread_cond_init(&s->done, NULL);
     pthread_cond_init(&s->respond, NULL);
@@ -255,22 +314,36 @@ spool_t *spool_start(const char *dir)
     return s;
 }
 
+/* spool_append() waits on its own completion: the outcome it returns is its own batch's. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    bool finished, durable;
+} sync_wait_t;
+
+static void sync_done(void *ctx, bool durable)
+{
+    sync_wait_t *w = ctx;
+    pthread_mutex_lock(&w->mu);
+    w->finished = true;
+    w->durable = durable;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+}
+
 int spool_append(spool_t *s, const char *line, size_t len)
 {
-    pthread_mutex_lock(&s->mu);
-    while (s->pending.len + len > PENDING_MAX && !s->stopping)
-        pthread_cond_wait(&s->done, &s->mu);
-    if (s->stopping || buf_append(&s->pending, line, len) != BUF_OK) {
-        pthread_mutex_unlock(&s->mu);
-        return -1;
-    }
-    uint64_t mine = s->open_batch;
-    pthread_cond_signal(&s->work);
-    while (s->done_batch < mine)
-        pthread_cond_wait(&s->done, &s->mu);
-    bool ok = s->ok[mine % RESULT_RING];
-    pthread_mutex_unlock(&s->mu);
-    return ok ? 0 : -1;
+    sync_wait_t w = {.finished = false};
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    spool_append_async(s, line, len, sync_done, &w);
+    pthread_mutex_lock(&w.mu);
+    while (!w.finished)
+        pthread_cond_wait(&w.cond, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+    pthread_mutex_destroy(&w.mu);
+    pthread_cond_destroy(&w.cond);
+    return w.durable ? 0 : -1;
 }
 
 void spool_append_async(spool_t *s, const char *line, size_t len, spool_done_fn done, void *ctx)
@@ -296,6 +369,50 @@ void spool_append_async(spool_t *s, const char *line, size_t len, spool_done_fn 
     pthread_mutex_unlock(&s->mu);
 }
 
+/* Writes, syncs and removes a small file in the spool directory; 0 or an errno value. */
+static int probe_write(spool_t *s)
+{
+    char name[64], block[PROBE_BYTES];
+    snprintf(name, sizeof name, "probe-%ld.tmp", (long)getpid());
+    memset(block, '\n', sizeof block);
+    int fd = openat(s->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return errno;
+    int e = write_all(fd, block, sizeof block) < 0 || fdatasync(fd) < 0 ? errno : 0;
+    close(fd);
+    unlinkat(s->dir_fd, name, 0);
+    return e;
+}
+
+bool spool_healthy(spool_t *s, char *why, size_t why_len)
+{
+    pthread_mutex_lock(&s->probe_mu);
+    long long now = now_ms();
+    if (s->probe_ms == 0 || now - s->probe_ms >= PROBE_INTERVAL_MS) {
+        pthread_mutex_lock(&s->mu);
+        s->probe_gen = s->fail_gen;
+        pthread_mutex_unlock(&s->mu);
+        s->probe_errno = probe_write(s);
+        s->probe_ms = now;
+    }
+    int probe_errno = s->probe_errno;
+    uint64_t probe_gen = s->probe_gen;
+    pthread_mutex_unlock(&s->probe_mu);
+
+    pthread_mutex_lock(&s->mu);
+    if (probe_errno == 0 && s->fail_gen == probe_gen)
+        s->failing = false; /* a synced write succeeded after the last failed batch */
+    bool failing = s->failing;
+    int fail_errno = s->fail_errno;
+    pthread_mutex_unlock(&s->mu);
+
+    if (probe_errno)
+        snprintf(why, why_len, "cannot write to the hit spool %s: %s", s->dir, strerror(probe_errno));
+    else if (failing)
+        snprintf(why, why_len, "the last write to the hit spool %s failed: %s", s->dir, strerror(fail_errno));
+    return !probe_errno && !failing;
+}
+
 void spool_stop(spool_t *s)
 {
     if (!s)
@@ -307,10 +424,16 @@ void spool_stop(spool_t *s)
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
     pthread_join(s->responder, NULL);
+    for (size_t i = 0; i < s->nheld; i++) { /* a last try before the lock goes */
+        if (ftruncate(s->held[i].fd, (off_t)s->held[i].valid) < 0 || fdatasync(s->held[i].fd) < 0)
+            log_msg(LOG_ERROR, "spool: cannot cut a segment back to %zu bytes: %s", s->held[i].valid, strerror(errno));
+        close(s->held[i].fd);
+    }
     free(s->cbs);
     buf_free(&s->pending);
     close(s->dir_fd);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->probe_mu);
     pthread_cond_destroy(&s->work);
     pthread_cond_destroy(&s->done);
     pthread_cond_destroy(&s->respond);

@@ -9,6 +9,11 @@
  * spool_append_async() is the same without waiting: the caller's function runs on the spool's
  * responder thread once the line is durable (or could not be written), so the calling thread is
  * free at once — the click path uses it to answer after the group commit without sleeping.
+ *
+ * "Not durable" always means "not recorded": the bytes of a batch whose write or sync failed are
+ * cut off the segment again, so no shipper ever sees them (a segment named
+ * "<segment>.valid-<bytes>" is one whose cut failed: only its first <bytes> may be shipped).
+ * spool_healthy() tells readiness probes whether hits can be made durable right now.
  */
 #ifndef TRACKGEN_SPOOL_H
 #define TRACKGEN_SPOOL_H
@@ -27,6 +32,10 @@ typedef void (*spool_done_fn)(void *ctx, bool durable);
 /* Appends one complete line; done(ctx, durable) runs later on the responder thread, exactly once
  * (durable false: not recorded, must not be acknowledged). Thread-safe. */
 void spool_append_async(spool_t *s, const char *line, size_t len, spool_done_fn done, void *ctx);
+/* False when hits cannot be made durable now — the last batch failed, or a small synced probe
+ * write in the spool directory fails (probed at most once a second, on the caller's thread, never
+ * on the click path) — with the reason in why. A successful probe clears an earlier failure. */
+bool spool_healthy(spool_t *s, char *why, size_t why_len);
 /* Syncs what is pending, runs every pending completion, closes the segment and stops. Accepts NULL. */
 void spool_stop(spool_t *s);
 

@@ -63,12 +63,14 @@ case "\${1:-}" in
   pg-start) stack_pg_start ;;
   worker-kill) kill -KILL "\$(cat "\$(worker_pidfile "\$2")")" && rm -f "\$(worker_pidfile "\$2")" ;;
   worker-start) stack_worker_start "$BIN" "\$2" ;;
+  psql) shift; stack_psql -d trackgen "\$@" ;;
   *) echo "usage: stack-ctl pg-stop|pg-start|worker-kill N|worker-start N" >&2; exit 2 ;;
 esac
 CTL
 chmod +x "$WORK/stack-ctl"
 
 export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_OPENAPI=$ROOT/openapi/openapi.yaml
+export TG_STACK_DIR=$WORK # run/trackgen-N.pid: the worker processes, for tests that limit them (prlimit)
 export TG_MAX_BODY=$TRACKGEN_MAX_BODY
 set +e
 (cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs})
