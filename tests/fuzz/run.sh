@@ -3,6 +3,7 @@
 # into build-fuzz/ and runs each for SECONDS (default 4) on a scratch copy of its seed corpus in
 # tests/fuzz/corpus/<name>/. Prints one line per harness (runs, coverage, corpus size); fails on
 # any crash, sanitizer report or assertion, leaving the crashing input in build-fuzz/crashes/.
+# FUZZ_RUNS=N also stops a harness after N inputs (the long runs: `FUZZ_RUNS=10000000 tests/fuzz/run.sh 600`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -20,7 +21,7 @@ for h in "${HARNESSES[@]}"; do
     log=build-fuzz/fuzz_$h.log
     set +e
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-        "build-fuzz/fuzz_$h" -max_total_time="$SECONDS_EACH" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+        "build-fuzz/fuzz_$h" -max_total_time="$SECONDS_EACH" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="build-fuzz/crashes/$h-" "$scratch" "tests/fuzz/corpus/$h" >"$log" 2>&1
     rc=$?
     set -e
@@ -28,7 +29,8 @@ for h in "${HARNESSES[@]}"; do
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
     units=$(find "$scratch" -type f | wc -l)
     if [ $rc -eq 0 ]; then
-        printf 'fuzz %-11s ok    %9s runs in %ss, coverage %s edges, %s new inputs\n' "$h" "${runs:-?}" "$SECONDS_EACH" "${cov:-?}" "$units"
+        secs=$(awk '/Done [0-9]+ runs in/ {print $(NF-1)}' "$log")
+        printf 'fuzz %-11s ok    %9s runs in %ss, coverage %s edges, %s new inputs\n' "$h" "${runs:-?}" "${secs:-$SECONDS_EACH}" "${cov:-?}" "$units"
     else
         printf 'fuzz %-11s FAIL  (exit %d) — see %s and build-fuzz/crashes/\n' "$h" "$rc" "$log"
         grep -E "ERROR|runtime error|Assertion|SUMMARY" "$log" | head -n 5

@@ -179,6 +179,7 @@ test('hostile query values on every list never give a 5xx', async () => {
     '/v1/api-keys': ['limit', 'cursor', 'partner_id'],
     '/v1/hits': ['limit', 'cursor', 'kind', 'offer_id', 'partner_id', 'from', 'to'],
     '/v1/offers/1/urls': ['limit', 'cursor'],
+    '/v1/hit-quarantine': ['limit', 'cursor'],
     '/v1/qr': ['data', 'size', 'margin', 'ecc', 'fg', 'bg', 'format', 'download'],
   };
   let n = 0;
