@@ -20,7 +20,6 @@
 
 #define QR_DATA_MAX_CHARS 4096
 #define QR_IMAGE_MAX (8 * 1024 * 1024) /* far above the largest image: 2048 px, version 40 */
-#define QR_LINK_MAX (16 * 1024)
 #define QR_CACHE_CONTROL "public, max-age=86400"
 
 const char *const QR_LINK_QUERY[] = {"source_id", "sub1", "sub2", "sub3", "sub4", "sub5", "size",
@@ -115,9 +114,10 @@ static int respond_image(request_t *r, const char *data, size_t len, const qr_op
     sem_post(&drawing_slots);
     if (rc < 0)
         return -1;
-    if (o->download)
-        resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]);
-    resp_header(r, "X-Content-Type-Options", "nosniff");
+    if ((o->download
+         && resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]) < 0)
+        || resp_header(r, "X-Content-Type-Options", "nosniff") < 0)
+        return -1;
     return resp_bytes(r, 200, MEDIA_TYPE[o->format], img.data, img.len);
 }
 
@@ -164,11 +164,16 @@ int qr_link_image(request_t *r)
     o.format = format;
     const char *token = arena_strndup(r->arena, file, token_len);
     buf_t url;
-    buf_init(&url, QR_LINK_MAX);
-    link_url_build(r->cfg->public_url, "c", token, "", &lp, &url);
+    buf_init(&url, LINK_URL_MAX_BYTES);
+    int built = link_url_build(r->cfg->public_url, "c", token, "", &lp, &url);
     const char *data = arena_strndup(r->arena, buf_ptr(&url), url.len);
     size_t data_len = url.len;
     buf_free(&url);
+    if (built != BUF_OK) {
+        problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "The link would be longer than the %d bytes a link may have.",
+                    LINK_URL_MAX_BYTES);
+        return link_params_too_long(&lp, "query", "link", &r->problem);
+    }
     return respond_image(r, data, data_len, &o, "ecc", arena_printf(r->arena, "trackgen-qr-%s", token));
 }
 
@@ -189,7 +194,8 @@ int qr_data_image(request_t *r)
     if (bad)
         return -1;
     if (o.format == QR_FORMAT_NONE) {
-        resp_header(r, "Vary", "Accept");
+        if (resp_header(r, "Vary", "Accept") < 0)
+            return -1;
         o.format = qr_format_from_accept(req_header(r, "HTTP_ACCEPT"));
         if (o.format == QR_FORMAT_NONE)
             return problem_set(&r->problem, PROBLEM_NOT_ACCEPTABLE,
