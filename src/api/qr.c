@@ -42,11 +42,12 @@ static void drawing_init(void)
         abort();
 }
 
-/* A strong ETag over everything the image depends on (quoted, arena memory). */
+/* A strong ETag over everything the image depends on (quoted, arena memory); the prefix names the
+ * drawing rules (qr2: exactly size pixels), so a change of them changes every ETag. */
 static const char *image_etag(request_t *r, const char *data, size_t len, const qr_options_t *o)
 {
     char opts[96];
-    int n = snprintf(opts, sizeof opts, "qr1|%d|%d|%d|%c|%02x%02x%02x|%02x%02x%02x|%d|", o->format, o->size,
+    int n = snprintf(opts, sizeof opts, "qr2|%d|%d|%d|%c|%02x%02x%02x|%02x%02x%02x|%d|", o->format, o->size,
                      o->margin, o->ecc, o->fg.r, o->fg.g, o->fg.b, o->bg.r, o->bg.g, o->bg.b, o->download);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
