@@ -9,7 +9,6 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,8 +169,7 @@ static bool copy_rows(shipper_t *s, const buf_t *rows, char state[6])
     return ok;
 }
 
-/* Keeps the intact lines of a segment as COPY rows; a torn last line was never acknowledged.
- * SIZE_MAX when rows cannot hold them (memory): the segment is then kept for a later pass. */
+/* Keeps the intact lines of a segment as COPY rows; a torn last line was never acknowledged. */
 static size_t collect_rows(const char *data, size_t len, buf_t *rows, size_t *bad)
 {
     size_t n = 0;
@@ -183,8 +181,7 @@ static size_t collect_rows(const char *data, size_t len, buf_t *rows, size_t *ba
         const char *row;
         size_t row_len;
         if (hitlog_line_valid(p, (size_t)(nl - p), &row, &row_len)) {
-            if (buf_append(rows, row, row_len + 1) != BUF_OK) /* with its '\n' */
-                return SIZE_MAX;
+            buf_append(rows, row, row_len + 1); /* with its '\n' */
             n++;
         } else {
             (*bad)++;
@@ -227,12 +224,6 @@ static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name)
         goto out;
     }
     n = collect_rows(buf_ptr(&data), data.len, &rows, &bad);
-    if (n == SIZE_MAX) {
-        log_msg(LOG_ERROR, "shipper: no memory for the rows of %s/%s", s->dir, name);
-        n = 0;
-        result = SHIP_SKIPPED;
-        goto out;
-    }
     if (bad)
         log_msg(LOG_WARN, "shipper: %s: skipped %zu torn or corrupt line(s)", name, bad);
     if (n > 0) {
