@@ -5,7 +5,9 @@
 #   2. the qrencode CLI writing the same image (same text, -l M -m 4 -s <pixels a module>) in a
 #      loop for BENCH_CLI_SECONDS: images/s (one process start per image, as a script would do)
 # prints both, the ratio trackgen/CLI, the PNG byte sizes of the two images, and checks with
-# zbarimg that both images decode to the link's redirect_url and have the same pixel size.
+# zbarimg that both images decode to the link's redirect_url, and that trackgen's is exactly N px
+# (the CLI's is the same modules at the same module size, without the leftover pixels that trackgen
+# adds to the quiet zone).
 #   BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_CLI_SECONDS (5), TRACKGEN_THREADS (16 per process)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -68,10 +70,10 @@ for SIZE in 300 1024; do
     echo "PNG at $SIZE px: trackgen $(stat -c %s "$WORK/ours-$SIZE.png") bytes (${ow}x$ow, $(png_type "$WORK/ours-$SIZE.png")), qrencode $(stat -c %s "$WORK/cli-$SIZE.png") bytes (${cw}x$cw, $(png_type "$WORK/cli-$SIZE.png"))"
     od_text=$(decoded "$WORK/ours-$SIZE.png" || true)
     cli_text=$(decoded "$WORK/cli-$SIZE.png" || true)
-    if [ "$od_text" = "$TEXT" ] && [ "$cli_text" = "$TEXT" ] && [ "$ow" = "$cw" ]; then
-        echo "check at $SIZE px: both decode to the link's redirect_url, both ${ow} px wide: SAME"
+    if [ "$od_text" = "$TEXT" ] && [ "$cli_text" = "$TEXT" ] && [ "$ow" = "$SIZE" ] && [ "$cw" = $(((MODULES + 8) * PX)) ]; then
+        echo "check at $SIZE px: both decode to the link's redirect_url; trackgen exactly $SIZE px, the CLI $cw px at the same $PX px a module: SAME CODE"
     else
-        echo "check at $SIZE px: DIFFERENT — trackgen '$od_text' ($ow px), qrencode '$cli_text' ($cw px), expected '$TEXT'"
+        echo "check at $SIZE px: DIFFERENT — trackgen '$od_text' ($ow px, want $SIZE), qrencode '$cli_text' ($cw px), expected '$TEXT'"
         status=1
     fi
 done

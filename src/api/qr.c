@@ -20,7 +20,6 @@
 
 #define QR_DATA_MAX_CHARS 4096
 #define QR_IMAGE_MAX (8 * 1024 * 1024) /* far above the largest image: 2048 px, version 40 */
-#define QR_LINK_MAX (16 * 1024)
 #define QR_CACHE_CONTROL "public, max-age=86400"
 
 const char *const QR_LINK_QUERY[] = {"source_id", "sub1", "sub2", "sub3", "sub4", "sub5", "size",
@@ -43,11 +42,12 @@ static void drawing_init(void)
         abort();
 }
 
-/* A strong ETag over everything the image depends on (quoted, arena memory). */
+/* A strong ETag over everything the image depends on (quoted, arena memory); the prefix names the
+ * drawing rules (qr2: exactly size pixels), so a change of them changes every ETag. */
 static const char *image_etag(request_t *r, const char *data, size_t len, const qr_options_t *o)
 {
     char opts[96];
-    int n = snprintf(opts, sizeof opts, "qr1|%d|%d|%d|%c|%02x%02x%02x|%02x%02x%02x|%d|", o->format, o->size,
+    int n = snprintf(opts, sizeof opts, "qr2|%d|%d|%d|%c|%02x%02x%02x|%02x%02x%02x|%d|", o->format, o->size,
                      o->margin, o->ecc, o->fg.r, o->fg.g, o->fg.b, o->bg.r, o->bg.g, o->bg.b, o->download);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
@@ -115,9 +115,10 @@ static int respond_image(request_t *r, const char *data, size_t len, const qr_op
     sem_post(&drawing_slots);
     if (rc < 0)
         return -1;
-    if (o->download)
-        resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]);
-    resp_header(r, "X-Content-Type-Options", "nosniff");
+    if ((o->download
+         && resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]) < 0)
+        || resp_header(r, "X-Content-Type-Options", "nosniff") < 0)
+        return -1;
     return resp_bytes(r, 200, MEDIA_TYPE[o->format], img.data, img.len);
 }
 
@@ -164,11 +165,16 @@ int qr_link_image(request_t *r)
     o.format = format;
     const char *token = arena_strndup(r->arena, file, token_len);
     buf_t url;
-    buf_init(&url, QR_LINK_MAX);
-    link_url_build(r->cfg->public_url, "c", token, "", &lp, &url);
+    buf_init(&url, LINK_URL_MAX_BYTES);
+    int built = link_url_build(r->cfg->public_url, "c", token, "", &lp, &url);
     const char *data = arena_strndup(r->arena, buf_ptr(&url), url.len);
     size_t data_len = url.len;
     buf_free(&url);
+    if (built != BUF_OK) {
+        problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "The link would be longer than the %d bytes a link may have.",
+                    LINK_URL_MAX_BYTES);
+        return link_params_too_long(&lp, "query", "link", &r->problem);
+    }
     return respond_image(r, data, data_len, &o, "ecc", arena_printf(r->arena, "trackgen-qr-%s", token));
 }
 
@@ -189,7 +195,8 @@ int qr_data_image(request_t *r)
     if (bad)
         return -1;
     if (o.format == QR_FORMAT_NONE) {
-        resp_header(r, "Vary", "Accept");
+        if (resp_header(r, "Vary", "Accept") < 0)
+            return -1;
         o.format = qr_format_from_accept(req_header(r, "HTTP_ACCEPT"));
         if (o.format == QR_FORMAT_NONE)
             return problem_set(&r->problem, PROBLEM_NOT_ACCEPTABLE,

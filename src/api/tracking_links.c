@@ -6,17 +6,16 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/offers.h"
 #include "api/resource.h"
 #include "db/db.h"
 #include "http/response.h"
 #include "track/link_url.h"
-#include "track/macro.h"
 #include "track/token.h"
 
 #define LINKS_MAX_OFFERS 1000
-#define LINK_MAX (8 * 1024)
 
 static const char *const KINDS[] = {"click", "impression", NULL};
 
@@ -61,50 +60,108 @@ typedef struct {
     int64_t partner_id;
 } link_request_t;
 
+/* One of the link's public URLs (arena), or NULL when it would be longer than LINK_URL_MAX_BYTES. */
 static const char *link_url(request_t *r, const char *path, const char *token, const char *suffix,
                             const link_request_t *lp)
 {
     buf_t b;
-    buf_init(&b, LINK_MAX);
-    link_url_build(r->cfg->public_url, path, token, suffix, &lp->params, &b);
-    const char *out = arena_strndup(r->arena, buf_ptr(&b), b.len);
+    buf_init(&b, LINK_URL_MAX_BYTES);
+    const char *out = NULL;
+    if (link_url_build(r->cfg->public_url, path, token, suffix, &lp->params, &b) == BUF_OK)
+        out = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
     return out;
+}
+
+/* What a click on the link fills the destination with, as far as it is known now; the click's
+ * own transaction_id and timestamp only when with_click (then as long as a click's are). */
+static link_fill_t link_fill(const link_request_t *lp, int64_t offer_id, int64_t url_id, bool with_click,
+                             bool with_params)
+{
+    link_fill_t f = {.partner_id = lp->partner_id, .offer_id = offer_id, .offer_url_id = url_id, .timestamp = -1};
+    if (with_click) {
+        f.transaction_id = "00000000000000000000000000000000"; /* 32 hex digits, like every transaction_id */
+        f.timestamp = (int64_t)time(NULL);
+    }
+    if (with_params)
+        f.params = lp->params;
+    return f;
+}
+
+/* Whether the destination, filled as a click on this link (with its parameters, or without when
+ * !with_params) fills it, fits in a redirect. */
+static bool location_fits(const char *dest, const link_request_t *lp, int64_t offer_id, int64_t url_id,
+                          bool with_params)
+{
+    link_fill_t f = link_fill(lp, offer_id, url_id, true, with_params);
+    buf_t b;
+    buf_init(&b, LINK_URL_MAX_BYTES);
+    bool fits = link_destination_fill(dest, &f, &b) == BUF_OK;
+    buf_free(&b);
+    return fits;
 }
 
 /* Direct linking: the destination itself, with the macros known now filled (the click's own,
  * transaction_id and timestamp, are left empty: the landing page's SDK gets them), plus tg_token
- * and the parameters. */
+ * and the parameters. NULL when longer than LINK_URL_MAX_BYTES. */
 static const char *direct_url(request_t *r, const char *dest, const char *token, int64_t offer_id, int64_t url_id,
                               const link_request_t *lp)
 {
-    char partner[24], offer[24], url[24];
-    snprintf(partner, sizeof partner, "%" PRId64, lp->partner_id);
-    snprintf(offer, sizeof offer, "%" PRId64, offer_id);
-    snprintf(url, sizeof url, "%" PRId64, url_id);
-    const char *const *p = lp->params.values; /* source_id, sub1..sub5 */
-    const macro_t macros[] = {
-        {"transaction_id", NULL}, {"timestamp", NULL}, {"partner_id", partner},
-        {"affiliate_id", partner}, {"offer_id", offer}, {"offer_url_id", url_id ? url : NULL},
-        {"source_id", p[0]}, {"sub1", p[1]}, {"sub2", p[2]}, {"sub3", p[3]}, {"sub4", p[4]}, {"sub5", p[5]},
-    };
+    link_fill_t f = link_fill(lp, offer_id, url_id, false, true);
     buf_t b;
-    buf_init(&b, LINK_MAX);
-    macro_expand(dest, macros, sizeof macros / sizeof macros[0], &b);
-    buf_printf(&b, "%ctg_token=%s", strchr(buf_ptr(&b), '?') ? '&' : '?', token);
-    link_params_append(&lp->params, '&', &b);
-    const char *out = arena_strndup(r->arena, buf_ptr(&b), b.len);
+    buf_init(&b, LINK_URL_MAX_BYTES);
+    const char *out = NULL;
+    if (link_destination_fill(dest, &f, &b) == BUF_OK
+        && buf_printf(&b, "%ctg_token=%s", strchr(buf_ptr(&b), '?') ? '&' : '?', token) == BUF_OK
+        && link_params_append(&lp->params, '&', &b) == BUF_OK)
+        out = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
     return out;
 }
 
+/* The 422 for a link with a URL (what) longer than LINK_URL_MAX_BYTES: every parameter that is
+ * set is named, and the offer (offers) when its destination is too long even without them. */
+static json_t *link_too_long(request_t *r, const link_request_t *lp, int64_t offer_id, int64_t url_id,
+                             const char *dest, const char *what)
+{
+    const char *link = url_id ? arena_printf(r->arena, "offer %" PRId64 ", URL %" PRId64, offer_id, url_id)
+                              : arena_printf(r->arena, "offer %" PRId64, offer_id);
+    problem_set(&r->problem, PROBLEM_UNPROCESSABLE,
+                "The %s of the link to %s would be longer than the %d bytes a link may have.", what, link,
+                LINK_URL_MAX_BYTES);
+    link_params_too_long(&lp->params, "body", what, &r->problem);
+    if (dest && !location_fits(dest, lp, offer_id, url_id, false))
+        problem_field(&r->problem, "body", "offers",
+                      "%s: its destination_url is longer than %d bytes once its macros are filled, whatever the "
+                      "parameters",
+                      link, LINK_URL_MAX_BYTES);
+    return NULL;
+}
+
+/* One link as JSON, or NULL with the problem recorded. Every URL it holds, and the Location a
+ * click with the same parameters gets, is at most LINK_URL_MAX_BYTES long. */
 static json_t *link_json(request_t *r, const link_request_t *lp, int64_t offer_id, const char *offer_name,
                          int64_t url_id, const char *url_name, const char *dest)
 {
     token_claims_t claims = {lp->partner_id, offer_id, url_id};
     char token[TOKEN_MAX_LEN + 1];
-    if (token_sign(&claims, (const unsigned char *)r->cfg->secret, strlen(r->cfg->secret), token) < 0)
+    if (token_sign(&claims, (const unsigned char *)r->cfg->secret, strlen(r->cfg->secret), token) < 0) {
+        problem_set(&r->problem, PROBLEM_INTERNAL, "The link could not be signed.");
         return NULL;
+    }
+    if (!location_fits(dest, lp, offer_id, url_id, true))
+        return link_too_long(r, lp, offer_id, url_id, dest, "destination filled for a click (its Location)");
+    bool click = strcmp(lp->kind, "click") == 0;
+    const char *names[] = {"redirect_url", click ? "direct_url" : "impression_url", "qr_png_url", "qr_svg_url"};
+    const char *urls[] = {
+        link_url(r, "c", token, "", lp),
+        click ? direct_url(r, dest, token, offer_id, url_id, lp) : link_url(r, "i", token, "", lp),
+        link_url(r, "qr", token, ".png", lp),
+        link_url(r, "qr", token, ".svg", lp),
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+        if (!urls[i])
+            return link_too_long(r, lp, offer_id, url_id, i == 1 && click ? dest : NULL, names[i]);
     json_t *l = json_object();
     json_object_set_new(l, "offer_id", json_integer(offer_id));
     json_object_set_new(l, "offer_url_id", url_id ? json_integer(url_id) : json_null());
@@ -112,13 +169,8 @@ static json_t *link_json(request_t *r, const link_request_t *lp, int64_t offer_i
     json_object_set_new(l, "url_name", url_name ? json_string(url_name) : json_null());
     json_object_set_new(l, "kind", json_string(lp->kind));
     json_object_set_new(l, "token", json_string(token));
-    json_object_set_new(l, "redirect_url", json_string(link_url(r, "c", token, "", lp)));
-    if (strcmp(lp->kind, "click") == 0)
-        json_object_set_new(l, "direct_url", json_string(direct_url(r, dest, token, offer_id, url_id, lp)));
-    else
-        json_object_set_new(l, "impression_url", json_string(link_url(r, "i", token, "", lp)));
-    json_object_set_new(l, "qr_png_url", json_string(link_url(r, "qr", token, ".png", lp)));
-    json_object_set_new(l, "qr_svg_url", json_string(link_url(r, "qr", token, ".svg", lp)));
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+        json_object_set_new(l, names[i], json_string(urls[i]));
     return l;
 }
 
@@ -231,22 +283,27 @@ static int add_offer_links(request_t *r, const link_request_t *lp, const PGresul
     int64_t offer_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     const char *name = PQgetvalue(res, row, 1);
     json_t *urls = json_loads(PQgetvalue(res, row, 3), 0, NULL);
-    int rc = 0;
-    if (!only_url)
-        json_array_append_new(data, link_json(r, lp, offer_id, name, 0, NULL, PQgetvalue(res, row, 2)));
+    json_t *link = only_url ? NULL : link_json(r, lp, offer_id, name, 0, NULL, PQgetvalue(res, row, 2));
+    int rc = only_url || link ? 0 : -1;
+    if (link)
+        json_array_append_new(data, link);
     size_t i;
     json_t *u;
     bool found = false;
     json_array_foreach(urls, i, u)
     {
         int64_t uid = json_integer_value(json_object_get(u, "id"));
-        if (only_url ? uid != only_url : !include_urls)
+        if (rc < 0 || (only_url ? uid != only_url : !include_urls))
             continue;
         found = true;
-        json_array_append_new(data, link_json(r, lp, offer_id, name, uid, json_string_value(json_object_get(u, "name")),
-                                              json_string_value(json_object_get(u, "destination_url"))));
+        link = link_json(r, lp, offer_id, name, uid, json_string_value(json_object_get(u, "name")),
+                         json_string_value(json_object_get(u, "destination_url")));
+        if (!link)
+            rc = -1;
+        else
+            json_array_append_new(data, link);
     }
-    if (only_url && !found)
+    if (rc == 0 && only_url && !found)
         rc = problem_field(&r->problem, "body", "offer_url_id", "is not an active URL of offer %" PRId64, offer_id);
     json_decref(urls);
     return rc;

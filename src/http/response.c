@@ -83,14 +83,17 @@ int resp_empty(request_t *r, int status)
     return 0;
 }
 
-void resp_header(request_t *r, const char *name, const char *fmt, ...)
+int resp_header(request_t *r, const char *name, const char *fmt, ...)
 {
-    char value[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(value, sizeof value, fmt, ap);
+    const char *value = arena_vprintf(r->arena, fmt, ap);
     va_end(ap);
-    buf_printf(&r->resp.headers, "%s: %s\r\n", name, value);
+    buf_t *h = &r->resp.headers;
+    /* Checked first: a buffer that overflows is emptied, and the lines already in it must stay. */
+    if (strlen(name) + strlen(value) + 4 > h->max - h->len || buf_printf(h, "%s: %s\r\n", name, value) != BUF_OK)
+        return problem_set(&r->problem, PROBLEM_INTERNAL, "The response's %s header is too large to send.", name);
+    return 0;
 }
 
 void resp_problem(request_t *r)
@@ -141,10 +144,17 @@ bool resp_cache(request_t *r, const char *etag, const char *cache_control)
     return etag_matches(req_header(r, "HTTP_IF_NONE_MATCH"), etag);
 }
 
+/* Sent instead of a header block that could not be built (it cannot happen while the common
+ * headers stay far below RESP_HEADER_BLOCK_MAX - RESP_HEADERS_MAX). */
+static const char BLOCK_FAILED[] = "Status: 500 Internal Server Error\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n";
+
 void resp_send(request_t *r)
 {
     FCGX_Stream *out = r->fcgx->out;
     response_t *resp = &r->resp;
+    /* A header added after the handler (CORS) that did not fit: the problem replaces the response. */
+    if (problem_has(&r->problem) && resp->status != problem_status(r->problem.kind))
+        resp_problem(r);
     char etag[44] = "";
     if (resp->etag && resp->status == 200) {
         unsigned char md[SHA256_DIGEST_LENGTH];
@@ -158,21 +168,27 @@ void resp_send(request_t *r)
     /* The header block is built with the C library's printf (libfcgi's FCGX_FPrintF lacks %zu)
      * and written in one call. */
     buf_t h;
-    buf_init(&h, 2 * RESP_HEADERS_MAX);
-    buf_printf(&h, "Status: %d %s\r\nX-Request-Id: %s\r\n", resp->status, reason_phrase(resp->status),
-               r->request_id);
+    buf_init(&h, RESP_HEADER_BLOCK_MAX);
+    int rc = buf_printf(&h, "Status: %d %s\r\nX-Request-Id: %s\r\n", resp->status, reason_phrase(resp->status),
+                        r->request_id);
     if (etag[0])
-        buf_printf(&h, "ETag: %s\r\nCache-Control: private, no-cache\r\n", etag);
+        rc |= buf_printf(&h, "ETag: %s\r\nCache-Control: private, no-cache\r\n", etag);
     else if (resp->etag_value && (resp->status == 200 || resp->status == 304))
-        buf_printf(&h, "ETag: %s\r\nCache-Control: %s\r\n", resp->etag_value, resp->cache_control);
+        rc |= buf_printf(&h, "ETag: %s\r\nCache-Control: %s\r\n", resp->etag_value, resp->cache_control);
     else
-        buf_append_str(&h, "Cache-Control: no-store\r\n");
-    buf_append(&h, buf_ptr(&resp->headers), resp->headers.len);
+        rc |= buf_append_str(&h, "Cache-Control: no-store\r\n");
+    rc |= buf_append(&h, buf_ptr(&resp->headers), resp->headers.len);
     if (resp->content_type)
-        buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", resp->content_type, resp->body_len);
+        rc |= buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", resp->content_type, resp->body_len);
     else if (resp->status != 204 && resp->status != 304)
-        buf_append_str(&h, "Content-Length: 0\r\n");
-    buf_append_str(&h, "\r\n");
+        rc |= buf_append_str(&h, "Content-Length: 0\r\n");
+    rc |= buf_append_str(&h, "\r\n");
+    if (rc != BUF_OK) {
+        buf_free(&h);
+        resp->status = 500;
+        FCGX_PutStr(BLOCK_FAILED, (int)sizeof BLOCK_FAILED - 1, out);
+        return;
+    }
     FCGX_PutStr(buf_ptr(&h), (int)h.len, out);
     buf_free(&h);
     bool head = strcmp(r->method, "HEAD") == 0;

@@ -11,8 +11,12 @@
 
 #include "http/request.h"
 
-/* Cap on the extra header lines a handler may add. */
-#define RESP_HEADERS_MAX (16 * 1024)
+/* The whole header block of a response, in bytes. nginx reads it into fastcgi_buffer_size
+ * (deploy/nginx.conf.template), which must be at least this large: a larger block is a 502 there. */
+#define RESP_HEADER_BLOCK_MAX (16 * 1024)
+/* Cap on the header lines a handler (and CORS) may add, a redirect's Location among them; the
+ * rest of the block is left for the common headers resp_send() adds. */
+#define RESP_HEADERS_MAX (12 * 1024)
 
 /* Sets a JSON response. Steals the reference to body. Returns 0. */
 int resp_json(request_t *r, int status, json_t *body);
@@ -27,8 +31,10 @@ int resp_bytes(request_t *r, int status, const char *content_type, const char *b
 bool resp_cache(request_t *r, const char *etag, const char *cache_control);
 /* A response without a body (204, 304). Returns 0. */
 int resp_empty(request_t *r, int status);
-/* Adds a response header line. */
-void resp_header(request_t *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds a response header line, whole. Returns 0, or -1 when it does not fit in RESP_HEADERS_MAX:
+ * nothing is added and the request's problem becomes a 500, so a response is never sent with a
+ * header cut or missing (the dispatcher, and resp_send() for later headers, answer the problem). */
+int resp_header(request_t *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Replaces the response by the request's problem as application/problem+json. */
 void resp_problem(request_t *r);
 /* Writes the response to the FastCGI stream. */

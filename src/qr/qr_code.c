@@ -51,6 +51,11 @@ int qr_module_pixels(const qr_matrix_t *m, const qr_options_t *o)
     return o->size / (m->width + 2 * o->margin);
 }
 
+int qr_image_offset(const qr_matrix_t *m, const qr_options_t *o, int px)
+{
+    return (o->size - qr_min_size(m, o) * px) / 2;
+}
+
 int qr_min_size(const qr_matrix_t *m, const qr_options_t *o)
 {
     return m->width + 2 * o->margin;

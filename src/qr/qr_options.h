@@ -28,7 +28,7 @@ typedef struct {
 } qr_rgb_t;
 
 typedef struct {
-    int size;        /* requested edge in pixels; the image is module-aligned, at most this */
+    int size;        /* the image's edge in pixels, exactly (modules as large as fit, the rest quiet zone) */
     int margin;      /* quiet zone, in modules */
     char ecc;        /* 'L', 'M', 'Q' or 'H' */
     qr_rgb_t fg, bg; /* dark modules, background */

@@ -34,9 +34,10 @@ static void on_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-/* One image row of module row y (y may be in the quiet zone): bit set = background, since
- * gray 1 is white and palette index 1 is bg. */
-static void fill_row(const qr_matrix_t *m, int margin, int px, int y, unsigned char *row, size_t row_bytes)
+/* One image row across module row y (y may be in the quiet zone), the symbol's first module
+ * column (quiet zone included) starting at pixel left: bit set = background, since gray 1 is
+ * white and palette index 1 is bg. */
+static void fill_row(const qr_matrix_t *m, int margin, int px, int left, int y, unsigned char *row, size_t row_bytes)
 {
     memset(row, 0xff, row_bytes);
     if (y < 0 || y >= m->width)
@@ -45,7 +46,7 @@ static void fill_row(const qr_matrix_t *m, int margin, int px, int y, unsigned c
     for (int x = 0; x < m->width; x++) {
         if (!mod[x])
             continue;
-        size_t first = (size_t)(margin + x) * (size_t)px;
+        size_t first = (size_t)left + (size_t)(margin + x) * (size_t)px;
         for (size_t p = first; p < first + (size_t)px; p++)
             row[p >> 3] &= (unsigned char)~(0x80u >> (p & 7));
     }
@@ -53,8 +54,8 @@ static void fill_row(const qr_matrix_t *m, int margin, int px, int y, unsigned c
 
 int qr_png_write(const qr_matrix_t *m, const qr_options_t *o, int px, buf_t *out)
 {
-    const int modules = m->width + 2 * o->margin;
-    const png_uint_32 pixels = (png_uint_32)modules * (png_uint_32)px;
+    const int left = qr_image_offset(m, o, px);
+    const png_uint_32 pixels = (png_uint_32)o->size;
     const size_t row_bytes = (pixels + 7) / 8;
     const bool gray = o->fg.r == 0 && o->fg.g == 0 && o->fg.b == 0 && o->bg.r == 255 && o->bg.g == 255 && o->bg.b == 255;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_error, on_warning);
@@ -79,10 +80,15 @@ int qr_png_write(const qr_matrix_t *m, const qr_options_t *o, int px, buf_t *out
     }
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE); /* bilevel rows gain nothing from filters */
     png_write_info(png, info);
-    for (int y = -o->margin; y < m->width + o->margin; y++) {
-        fill_row(m, o->margin, px, y, row, row_bytes);
-        for (int i = 0; i < px; i++)
-            png_write_row(png, row);
+    int filled = -1; /* the module row in row, or -1 */
+    for (int y = 0; y < o->size; y++) {
+        int my = y < left ? -1 : (y - left) / px - o->margin; /* < 0 or >= width: quiet zone */
+        if (my < 0 || my >= m->width)
+            my = -1;
+        if (y == 0 || my != filled)
+            fill_row(m, o->margin, px, left, my, row, row_bytes);
+        filled = my;
+        png_write_row(png, row);
     }
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);

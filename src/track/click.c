@@ -3,7 +3,6 @@
  */
 #include "track/click.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "track/bot.h"
 #include "track/hitlog.h"
 #include "track/link_url.h"
-#include "track/macro.h"
 #include "track/token.h"
 #include "track/track.h"
 #include "util/hmac.h"
@@ -23,7 +21,8 @@
 
 #define UA_MAX_BYTES 1024
 #define REFERER_MAX_BYTES 2048
-#define LOCATION_MAX (8 * 1024)
+
+_Static_assert(LINK_URL_MAX_BYTES + 1024 <= RESP_HEADERS_MAX, "a Location of the longest link fits the response headers");
 
 static const char NOT_FOUND_HTML[] =
     "<!doctype html><title>Link not found</title><h1>Link not found</h1><p>This tracking link is not valid.</p>\n";
@@ -176,39 +175,47 @@ static bool verify(request_t *r, token_claims_t *t)
     return tok && token_verify(tok, len, (const unsigned char *)secret, strlen(secret), t);
 }
 
-/* Expands the destination's macros for this hit. */
+/* The destination tmpl with its macros filled for this hit (arena), or NULL when the result
+ * would be longer than LINK_URL_MAX_BYTES. */
 static const char *destination(request_t *r, const char *tmpl, const hit_t *h)
 {
-    char partner[24], offer[24], url_id[24], ts[24];
-    snprintf(partner, sizeof partner, "%" PRId64, h->partner_id);
-    snprintf(offer, sizeof offer, "%" PRId64, h->offer_id);
-    snprintf(url_id, sizeof url_id, "%" PRId64, h->offer_url_id);
-    snprintf(ts, sizeof ts, "%" PRId64, h->hit_at_ms / 1000);
-    const macro_t macros[] = {
-        {"transaction_id", h->transaction_id},
-        {"partner_id", partner},
-        {"affiliate_id", partner},
-        {"offer_id", offer},
-        {"offer_url_id", h->offer_url_id ? url_id : NULL},
-        {"source_id", h->source_id},
-        {"sub1", h->sub[0]},
-        {"sub2", h->sub[1]},
-        {"sub3", h->sub[2]},
-        {"sub4", h->sub[3]},
-        {"sub5", h->sub[4]},
-        {"timestamp", ts},
+    link_fill_t f = {
+        .partner_id = h->partner_id,
+        .offer_id = h->offer_id,
+        .offer_url_id = h->offer_url_id,
+        .transaction_id = h->transaction_id,
+        .timestamp = h->hit_at_ms / 1000,
+        .params = {{h->source_id, h->sub[0], h->sub[1], h->sub[2], h->sub[3], h->sub[4]}},
     };
     buf_t b;
-    buf_init(&b, LOCATION_MAX);
+    buf_init(&b, LINK_URL_MAX_BYTES);
     const char *out = NULL;
-    if (macro_expand(tmpl, macros, sizeof macros / sizeof macros[0], &b) == 0)
+    if (link_destination_fill(tmpl, &f, &b) == BUF_OK)
         out = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
     return out;
 }
 
-/* Shared by clicks and impressions: verify, route, record. Returns 0 with *route filled, or -1
- * with the answer already set (404 or 503). */
+/* Where the click goes: the routed URL filled for this hit; when that would be too long for a
+ * redirect, the offer's fallback_url, then the global fallback (the hit's outcome then says
+ * fallback_too_long if it was meant for a destination). NULL: nowhere (the unavailable page). */
+static const char *click_location(request_t *r, const click_route_t *route, hit_t *h)
+{
+    const char *candidates[] = {route->url, route->fallback, r->cfg->fallback_url};
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+        const char *location = candidates[i] ? destination(r, candidates[i], h) : NULL;
+        if (i == 0 && route->url && !location
+            && (strcmp(h->outcome, "redirected") == 0 || strcmp(h->outcome, "fallback_url_inactive") == 0))
+            h->outcome = "fallback_too_long";
+        if (location)
+            return location;
+    }
+    return NULL;
+}
+
+/* Shared by clicks and impressions: verify, route, and fill the hit (outcome: the route's for a
+ * click, "recorded" for an impression). Returns 0 with *route filled, or -1 with the answer
+ * already set (404 or 503). The caller records the hit once its outcome is final. */
 static int track_hit(request_t *r, const char *kind, hit_t *h, click_route_t *route)
 {
     token_claims_t t;
@@ -224,7 +231,7 @@ static int track_hit(request_t *r, const char *kind, hit_t *h, click_route_t *ro
         subs[i] = query_text(r, LINK_PARAM_NAMES[1 + i]); /* sub1..sub5 */
     hit_from_request(r, &t, kind, subs, query_text(r, LINK_PARAM_NAMES[0]), h);
     h->outcome = strcmp(kind, "click") == 0 ? route->outcome : "recorded";
-    return record(r, h);
+    return 0;
 }
 
 int click_redirect(request_t *r)
@@ -233,11 +240,14 @@ int click_redirect(request_t *r)
     click_route_t route;
     if (track_hit(r, "click", &h, &route) < 0)
         return 0;
-    const char *location = route.url ? destination(r, route.url, &h) : NULL;
+    const char *location = click_location(r, &route, &h);
+    if (record(r, &h) < 0)
+        return 0;
     if (!location)
         return html(r, 404, UNAVAILABLE_HTML, sizeof UNAVAILABLE_HTML - 1);
-    resp_header(r, "Location", "%s", location);
-    resp_header(r, "Referrer-Policy", "no-referrer-when-downgrade");
+    if (resp_header(r, "Location", "%s", location) < 0
+        || resp_header(r, "Referrer-Policy", "no-referrer-when-downgrade") < 0)
+        return -1;
     return resp_bytes(r, 302, NULL, NULL, 0);
 }
 
@@ -245,7 +255,7 @@ int click_impression(request_t *r)
 {
     hit_t h;
     click_route_t route;
-    if (track_hit(r, "impression", &h, &route) < 0)
+    if (track_hit(r, "impression", &h, &route) < 0 || record(r, &h) < 0)
         return 0;
     return resp_bytes(r, 200, "image/gif", (const char *)PIXEL_GIF, sizeof PIXEL_GIF);
 }

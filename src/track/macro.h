@@ -18,9 +18,10 @@ typedef struct {
     const char *value; /* NULL = empty */
 } macro_t;
 
-/* Appends tmpl with its macros filled to out. Returns 0, or -1 when out's cap is exceeded. */
+/* Appends tmpl with its macros filled to out. Returns BUF_OK, or the buffer's error (BUF_TOO_BIG
+ * when out's cap is exceeded: out is then emptied, never left holding a cut URL). */
 int macro_expand(const char *tmpl, const macro_t *macros, size_t n, buf_t *out);
-/* Appends s percent-encoded (unreserved characters kept). Returns 0 or -1. */
+/* Appends s percent-encoded (unreserved characters kept). Returns BUF_OK or the buffer's error. */
 int macro_url_encode(const char *s, buf_t *out);
 
 #endif

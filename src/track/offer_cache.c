@@ -502,6 +502,7 @@ static bool route(const snapshot_t *s, const offer_entry_t *o, const token_claim
     grant_entry_t key = {o->id, t->partner_id};
     bool granted = o->visibility == 'u' || bsearch(&key, s->grants, s->n_grants, sizeof key, cmp_grant);
     r->url = NULL;
+    r->fallback = o->fallback_url;
     if (!p || !p->active)
         r->outcome = "fallback_partner_inactive";
     else if (o->status == 'r')
@@ -536,6 +537,7 @@ static bool lookup(offer_cache_t *c, const token_claims_t *claims, arena_t *a, c
     if (o) {
         *known = route(s, o, claims, out);
         out->url = out->url ? arena_strdup(a, out->url) : NULL; /* copied before the lock is released */
+        out->fallback = out->fallback ? arena_strdup(a, out->fallback) : NULL;
     }
     pthread_rwlock_unlock(&c->lock);
     return o != NULL;
@@ -552,5 +554,7 @@ bool offer_cache_route(offer_cache_t *c, const token_claims_t *claims, const cha
         found = lookup(c, claims, a, out, &known);
     if (found && !out->url && global_fallback)
         out->url = global_fallback;
+    if (found && !out->fallback)
+        out->fallback = global_fallback;
     return found;
 }

@@ -25,8 +25,10 @@
 typedef struct offer_cache offer_cache_t;
 
 typedef struct {
-    const char *url;     /* the URL (with macros) to redirect to, or NULL when there is none */
-    const char *outcome; /* "redirected" or "fallback_…", as recorded in hits.outcome */
+    const char *url;      /* the URL (with macros) to redirect to, or NULL when there is none */
+    const char *outcome;  /* "redirected" or "fallback_…", as recorded in hits.outcome */
+    const char *fallback; /* the offer's fallback_url (or global_fallback), or NULL: where a click goes
+                           * whose filled url would be too long (fallback_too_long) */
 } click_route_t;
 
 /* Starts the loader thread and waits up to wait_ms for the first snapshot. save_path: where

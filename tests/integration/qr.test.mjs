@@ -1,7 +1,7 @@
 // QR codes: /qr/{token}.png|.svg (public, the code of a tracking link) and /v1/qr (any text, with a
 // key). Every image is read back with real readers — zbarimg for PNG, rsvg-convert then zbarimg for
-// SVG — and its pixels are checked here: square, module-aligned, the quiet zone and the ECC level
-// asked for (read from the code's own format information), 1-bit PNG.
+// SVG — and its pixels are checked here: exactly `size` pixels square, modules as large as fit, the
+// leftover pixels in the quiet zone (the odd one right and bottom), and the ECC level asked for (read from the code's own format information), 1-bit PNG.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -114,9 +114,10 @@ function pngPixels(buf) {
 }
 
 /**
- * Reads the QR code drawn in an image: module size, quiet zone and the module matrix, checking
- * that every module is a uniform square of whole pixels and the quiet zone is light. Returns
- * { px, margin, modules (edge of the whole image in modules), matrix (code only, true = dark), ecc }.
+ * Reads the QR code drawn in an image: module size, the quiet zone on each side (in pixels) and the
+ * module matrix, checking that every module is a uniform square of whole pixels and everything
+ * around the code is light. Returns
+ * { px, left, top, right, bottom, symbol (code edge in modules), matrix (true = dark), ecc }.
  */
 function readCode(img) {
   assert.equal(img.width, img.height, 'square');
@@ -131,38 +132,38 @@ function readCode(img) {
   const first = img.lum.findIndex((v) => v < (lo + hi) / 2);
   const x0 = first % img.width;
   const y0 = Math.floor(first / img.width);
-  assert.equal(x0, y0, 'the finder pattern starts as far from the left as from the top');
   let run = 0;
   while (x0 + run < img.width && dark(x0 + run, y0)) run++;
   assert.equal(run % 7, 0, `the top-left finder is 7 modules wide (${run} pixels)`);
   const px = run / 7;
-  assert.equal(x0 % px, 0, 'the quiet zone is a whole number of modules');
-  assert.equal(img.width % px, 0, 'the image is a whole number of modules');
-  const margin = x0 / px;
-  const modules = img.width / px;
-  const size = modules - 2 * margin;
-  assert.ok(size >= 21 && size <= 177 && (size - 17) % 4 === 0, `a QR code is 21..177 modules wide (${size})`);
+  let x1 = img.width; /* the top-right finder ends the code's first row */
+  while (x1 > x0 && !dark(x1 - 1, y0)) x1--;
+  assert.equal((x1 - x0) % px, 0, 'the code is a whole number of modules wide');
+  const symbol = (x1 - x0) / px;
+  assert.ok(symbol >= 21 && symbol <= 177 && (symbol - 17) % 4 === 0, `a QR code is 21..177 modules wide (${symbol})`);
+  const y1 = y0 + symbol * px;
+  assert.ok(y1 <= img.height, 'the code fits in the image');
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      if ((x < x0 || x >= x1 || y < y0 || y >= y1) && dark(x, y)) assert.fail(`quiet-zone pixel (${x}, ${y}) is light`);
+    }
+  }
   const at = (mx, my) => {
-    const v = img.lum[my * px * img.width + mx * px];
-    for (let y = my * px; y < (my + 1) * px; y++) {
-      for (let x = mx * px; x < (mx + 1) * px; x++) {
+    const v = img.lum[(y0 + my * px) * img.width + x0 + mx * px];
+    for (let y = y0 + my * px; y < y0 + (my + 1) * px; y++) {
+      for (let x = x0 + mx * px; x < x0 + (mx + 1) * px; x++) {
         if (img.lum[y * img.width + x] !== v) assert.fail(`module (${mx}, ${my}) is not one colour`);
       }
     }
     return v < (lo + hi) / 2;
   };
   const matrix = [];
-  for (let my = 0; my < modules; my++) {
+  for (let my = 0; my < symbol; my++) {
     const row = [];
-    for (let mx = 0; mx < modules; mx++) {
-      const d = at(mx, my);
-      const quiet = mx < margin || my < margin || mx >= modules - margin || my >= modules - margin;
-      if (quiet) assert.equal(d, false, `quiet-zone module (${mx}, ${my}) is light`);
-      else row.push(d);
-    }
-    if (row.length) matrix.push(row);
+    for (let mx = 0; mx < symbol; mx++) row.push(at(mx, my));
+    matrix.push(row);
   }
-  return { px, margin, modules, matrix, ecc: eccOf(matrix) };
+  return { px, left: x0, top: y0, right: img.width - x1, bottom: img.height - y1, symbol, matrix, ecc: eccOf(matrix) };
 }
 
 /** The error-correction level from the code's two copies of its format information (ISO 18004). */
@@ -281,18 +282,24 @@ async function image(p, opts = {}) {
   return { ...r, type, svg: type === 'image/svg+xml' ? r.body.toString('utf8') : null };
 }
 
-/** Checks one image against the options it was asked with; returns what scan() read. */
+/**
+ * Checks one image against the options it was asked with: exactly size pixels, modules as large as
+ * fit with margin modules of quiet zone, the leftover pixels in the quiet zone (the odd one right
+ * and bottom). Returns what scan() read.
+ */
 function checkImage(r, { size = 300, margin = 4, ecc = 'M', fg = null } = {}) {
   const code = scan(r.body, r.type);
-  assert.equal(code.margin, margin, 'quiet zone');
   assert.equal(code.ecc, ecc.toUpperCase(), 'ECC level in the format information');
-  const width = Math.floor(size / code.modules) * code.modules;
+  const modules = code.symbol + 2 * margin;
+  assert.equal(code.px, Math.floor(size / modules), `modules as large as fit: ${modules} modules in ${size} px`);
+  const leftover = size - modules * code.px;
+  const quiet = { left: Math.floor(leftover / 2), right: Math.ceil(leftover / 2) };
+  assert.deepEqual([code.left, code.top, code.right, code.bottom],
+    [quiet.left, quiet.left, quiet.right, quiet.right].map((q) => q + margin * code.px), `quiet zone of ${margin} modules plus the leftover`);
   if (r.type === 'image/png') {
     const h = pngHeader(r.body);
-    assert.equal(h.width, h.height);
-    assert.equal(h.width, width, `module-aligned width for size ${size}: ${code.modules} modules`);
-    assert.ok(h.width <= size);
-    assert.equal(h.width % code.modules, 0);
+    assert.equal(h.width, size, 'exactly size pixels wide');
+    assert.equal(h.height, size, 'exactly size pixels high');
     assert.equal(h.bitDepth, 1, '1-bit');
     if (fg === null) {
       assert.equal(h.colourType, 0, 'grayscale for black on white');
@@ -303,9 +310,9 @@ function checkImage(r, { size = 300, margin = 4, ecc = 'M', fg = null } = {}) {
     }
   } else {
     const s = svgShape(r.svg);
-    assert.equal(s.viewBox, code.modules, 'viewBox in modules, quiet zone included');
-    assert.equal(s.width, width, 'width in pixels');
-    assert.equal(s.height, width, 'height in pixels');
+    assert.equal(s.viewBox, size, 'viewBox in pixels');
+    assert.equal(s.width, size, 'width: exactly size pixels');
+    assert.equal(s.height, size, 'height: exactly size pixels');
     if (fg !== null) {
       assert.match(r.svg, new RegExp(`<rect[^>]*fill="#${fg.bg}"`, 'i'));
       assert.match(r.svg, new RegExp(`<path[^>]*fill="#${fg.fg}"`, 'i'));
@@ -385,11 +392,14 @@ test('the code holds the link generation would give for the parameters asked, in
   }
 });
 
-test('sizes, margins, ECC levels and colours: every image decodes, module-aligned, at most size pixels', async () => {
+test('sizes, margins, ECC levels and colours: every image decodes and is exactly size pixels', async () => {
   const { link } = await setup();
   const q = link.redirect_url.split('?')[1];
   const cases = [
+    { size: 64, margin: 0 }, /* 61 modules: 3 pixels left over, 1 left and top, 2 right and bottom */
+    { size: 128 },
     { size: 300 },
+    { size: 333 },
     { size: 1024 },
     { size: 2048 },
     { size: 700, margin: 0 },

@@ -1,7 +1,8 @@
 /*
  * test_qr_image.c — QR symbols and their images (src/qr/qr_code.c, qr_png.c, qr_svg.c): the PNG
- * is read back with libpng and must show every module as a px-by-px block of the right colour
- * inside the quiet zone, in the smallest pixel format; the SVG path is parsed back into the same
+ * is read back with libpng and must be exactly `size` pixels square and show every module as a
+ * px-by-px block of the right colour inside the quiet zone (which takes the leftover pixels, the odd
+ * one right and bottom), in the smallest pixel format; the SVG path is parsed back into the same
  * matrix; too-long data, bad input and too-small buffers fail cleanly.
  */
 #include "test_util.h"
@@ -42,14 +43,22 @@ static qr_matrix_t encode(const char *text, char ecc)
     return m;
 }
 
-/* Reads a PNG back as RGB and checks it pixel by pixel against the matrix. */
+/* The module column (or row) that image pixel p shows, < 0 or >= width in the quiet zone. */
+static int module_at(int p, int left, int px, int margin)
+{
+    return p < left ? -1 : (p - left) / px - margin;
+}
+
+/* Reads a PNG back as RGB and checks it pixel by pixel against the matrix: o->size pixels square,
+ * the symbol and its margin centred (the odd leftover pixel right and bottom). */
 static void check_png(const buf_t *png, const qr_matrix_t *m, const qr_options_t *o, int px)
 {
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
     assert_true(png_image_begin_read_from_memory(&img, buf_ptr(png), png->len));
-    const int edge = (m->width + 2 * o->margin) * px;
+    const int edge = o->size;
+    const int left = (o->size - (m->width + 2 * o->margin) * px) / 2;
     assert_int_equal(img.width, edge);
     assert_int_equal(img.height, edge);
     img.format = PNG_FORMAT_RGB;
@@ -57,7 +66,7 @@ static void check_png(const buf_t *png, const qr_matrix_t *m, const qr_options_t
     assert_true(png_image_finish_read(&img, NULL, rgb, 0, NULL));
     for (int y = 0; y < edge; y++)
         for (int x = 0; x < edge; x++) {
-            int mx = x / px - o->margin, my = y / px - o->margin;
+            int mx = module_at(x, left, px, o->margin), my = module_at(y, left, px, o->margin);
             bool dark = mx >= 0 && my >= 0 && mx < m->width && my < m->width && m->dark[my * m->width + mx];
             qr_rgb_t want = dark ? o->fg : o->bg;
             const unsigned char *p = rgb + 3 * ((size_t)y * (size_t)edge + (size_t)x);
@@ -102,18 +111,33 @@ static void test_symbol_versions_and_capacity(void **state)
     assert_true(encode(url, 'Q').width <= encode(url, 'H').width);
 }
 
-static void test_module_aligned_scaling(void **state)
+/* Modules as large as fit in exactly `size` pixels; the leftover widens the quiet zone, split
+ * evenly with the odd pixel right and bottom. */
+static void test_module_size_and_quiet_zone_fill_the_size(void **state)
 {
     (void)state;
     qr_matrix_t m = encode("hello", 'M'); /* 21 modules */
-    qr_options_t o = options(300, 4, 'M');
-    assert_int_equal(qr_module_pixels(&m, &o), 10); /* 29 modules: 290 px */
-    o.size = 64;
-    assert_int_equal(qr_module_pixels(&m, &o), 2);
-    o.margin = 0;
-    o.size = 20;
-    assert_int_equal(qr_module_pixels(&m, &o), 0);
-    assert_int_equal(qr_min_size(&m, &o), 21);
+    static const struct {
+        int size, margin, px, left;
+    } cases[] = {
+        {300, 4, 10, 5},  /* 29 modules: 290 px, 10 left over */
+        {64, 4, 2, 3},    /* 58 px, 6 left over */
+        {128, 4, 4, 6},   /* 116 px, 12 left over */
+        {1024, 4, 35, 4}, /* 1015 px, 9 left over: 4 left and top, 5 right and bottom */
+        {77, 1, 3, 4},    /* 23 modules: 69 px */
+        {29, 4, 1, 0},    /* exactly one pixel per module */
+        {21, 0, 1, 0},
+        {20, 0, 0, 0},    /* too small: 0 pixels per module */
+        {28, 4, 0, 0},
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        qr_options_t o = options(cases[i].size, cases[i].margin, 'M');
+        int px = qr_module_pixels(&m, &o);
+        assert_int_equal(px, cases[i].px);
+        assert_int_equal(qr_min_size(&m, &o), 21 + 2 * cases[i].margin);
+        if (px > 0)
+            assert_int_equal(qr_image_offset(&m, &o, px), cases[i].left);
+    }
 }
 
 static void test_png_black_on_white_is_1_bit_gray(void **state)
@@ -122,7 +146,8 @@ static void test_png_black_on_white_is_1_bit_gray(void **state)
     static const struct {
         int size, margin;
         char ecc;
-    } cases[] = {{64, 0, 'L'}, {300, 4, 'M'}, {1024, 16, 'Q'}, {2048, 4, 'H'}, {77, 1, 'M'}};
+    } cases[] = {{64, 0, 'L'}, {64, 4, 'L'}, {128, 4, 'M'}, {300, 4, 'M'}, {1024, 16, 'Q'}, {1024, 4, 'M'},
+                 {2048, 4, 'H'}, {77, 1, 'M'}, {333, 2, 'M'}};
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         qr_options_t o = options(cases[i].size, cases[i].margin, cases[i].ecc);
         qr_matrix_t m = encode("https://track.example/c/AQEBAN_4if8ZIU1NyMg?sub1=x", o.ecc);
@@ -194,8 +219,11 @@ static void test_svg_is_one_path_that_redraws_the_matrix(void **state)
     assert_null(strstr(s, "<rect x=")); /* no rect per module */
     char want[128];
     int modules = m.width + 2 * o.margin;
-    snprintf(want, sizeof want, "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"", modules * px, modules * px, modules,
-             modules);
+    assert_int_equal(px, 1000 / modules);
+    snprintf(want, sizeof want, "width=\"1000\" height=\"1000\" viewBox=\"0 0 1000 1000\"");
+    assert_non_null(strstr(s, want));
+    snprintf(want, sizeof want, "<path transform=\"translate(%d %d) scale(%d)\"", (1000 - modules * px) / 2,
+             (1000 - modules * px) / 2, px);
     assert_non_null(strstr(s, want));
     assert_non_null(strstr(s, "shape-rendering=\"crispEdges\""));
     assert_non_null(strstr(s, "<rect width=\"" ));
@@ -261,7 +289,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_symbol_versions_and_capacity),
-        cmocka_unit_test(test_module_aligned_scaling),
+        cmocka_unit_test(test_module_size_and_quiet_zone_fill_the_size),
         cmocka_unit_test(test_png_black_on_white_is_1_bit_gray),
         cmocka_unit_test(test_png_colours_use_a_two_entry_palette),
         cmocka_unit_test(test_svg_is_one_path_that_redraws_the_matrix),
