@@ -19,17 +19,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "track/click_rules.h"
 #include "track/token.h"
 #include "util/arena.h"
 
 typedef struct offer_cache offer_cache_t;
-
-typedef struct {
-    const char *url;      /* the URL (with macros) to redirect to, or NULL when there is none */
-    const char *outcome;  /* "redirected" or "fallback_…", as recorded in hits.outcome */
-    const char *fallback; /* the offer's fallback_url (or global_fallback), or NULL: where a click goes
-                           * whose filled url would be too long (fallback_too_long) */
-} click_route_t;
 
 /* Starts the loader thread and waits up to wait_ms for the first snapshot. save_path: where
  * snapshots are kept for a start without the database (NULL: nowhere). NULL on failure. */
@@ -38,10 +32,10 @@ void offer_cache_stop(offer_cache_t *c);
 /* True once a snapshot has been loaded. */
 bool offer_cache_ready(offer_cache_t *c);
 
-/* Decides where a click on the link (partner, offer, URL) goes, by the rules in README.md:
- * the chosen URL when everything is in order, else the offer's fallback_url (or global_fallback),
- * with the reason as outcome. Strings are copied into the arena. Returns false when the offer is
- * unknown to the cache. */
+/* Decides where a click on the link (partner, offer, URL) goes, by the rules of click_rules.h,
+ * in the current snapshot (a fresh one when the link names what the snapshot lacks); without a
+ * URL of its own the click goes to global_fallback. Strings are copied into the arena. Returns
+ * false when the offer is unknown to the cache. */
 bool offer_cache_route(offer_cache_t *c, const token_claims_t *claims, const char *global_fallback, arena_t *a,
                        click_route_t *out);
 
