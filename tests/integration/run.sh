@@ -36,6 +36,8 @@ export UBSAN_OPTIONS="log_path=$WORK/log/ubsan:print_stacktrace=1:halt_on_error=
 export TRACKGEN_MAX_BODY=1048576
 export TRACKGEN_LOG_LEVEL=info
 export TRACKGEN_THREADS=${TRACKGEN_THREADS:-4}
+# 127.0.0.2 plays a load balancer: its X-Forwarded-For names the client (edge.test.mjs).
+export TRACKGEN_TRUSTED_PROXIES=127.0.0.2
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 BASE_URL="http://127.0.0.1:$PORT"
