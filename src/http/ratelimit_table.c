@@ -67,8 +67,8 @@ static int table_prepare(int fd, uint32_t nslots, uint32_t *out_slots)
         *out_slots = nslots;
         return 0;
     }
-    if (h.magic != TABLE_MAGIC || h.nslots == 0
-        || (h.nslots & (h.nslots - 1)) != 0 || (size_t)st.st_size != table_bytes(h.nslots)) {
+    if (h.magic != TABLE_MAGIC || h.nslots == 0 || (h.nslots & (h.nslots - 1)) != 0 ||
+        (size_t)st.st_size != table_bytes(h.nslots)) {
         errno = EINVAL;
         return -1;
     }
@@ -163,8 +163,8 @@ static slot_t *slot_for(ratelimit_table_t *t, uint64_t key, int64_t now)
     return NULL;
 }
 
-ratelimit_decision_t ratelimit_table_take(ratelimit_table_t *t, uint64_t key, const ratelimit_policy_t *p,
-                                          int64_t now, bool *full)
+ratelimit_decision_t ratelimit_table_take(ratelimit_table_t *t, uint64_t key, const ratelimit_policy_t *p, int64_t now,
+                                          bool *full)
 {
     slot_t *s = slot_for(t, key, now);
     *full = s == NULL;

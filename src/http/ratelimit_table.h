@@ -35,8 +35,8 @@ void ratelimit_table_close(ratelimit_table_t *t);
 /* Decides one request of key (any value but 0; see ratelimit_key) at time now and stores the new
  * TAT when it is allowed. *full is set when no slot could be had (the request is then allowed,
  * with the full quota as its headers). */
-ratelimit_decision_t ratelimit_table_take(ratelimit_table_t *t, uint64_t key, const ratelimit_policy_t *p,
-                                          int64_t now, bool *full);
+ratelimit_decision_t ratelimit_table_take(ratelimit_table_t *t, uint64_t key, const ratelimit_policy_t *p, int64_t now,
+                                          bool *full);
 
 /* The table key of an identity within a scope ("key" + an API key id, "client" + an address):
  * a 64-bit hash of both, never 0. */

@@ -51,6 +51,16 @@ static int allowed_of(ratelimit_table_t *t, uint64_t key, int n, int64_t now)
     return ok;
 }
 
+/* Four keys, one request each at 10 s: four slots with a live TAT (30 s) until 30 s. */
+static void fill_four_slots(ratelimit_table_t *t)
+{
+    char id[16];
+    for (int i = 0; i < 4; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        assert_int_equal(allowed_of(t, ratelimit_key("key", id), 1, 10 * S), 1);
+    }
+}
+
 static void test_ratelimit_table_keys_are_independent(void **state)
 {
     (void)state;
@@ -106,11 +116,7 @@ static void test_ratelimit_table_full_fails_open_then_frees_up(void **state)
     (void)state;
     ratelimit_table_t *t = ratelimit_table_open(path, 4);
     assert_non_null(t);
-    char id[16];
-    for (int i = 0; i < 4; i++) {
-        snprintf(id, sizeof id, "%d", i);
-        assert_int_equal(allowed_of(t, ratelimit_key("key", id), 1, 10 * S), 1);
-    }
+    fill_four_slots(t);
     /* Every slot holds a live TAT (10 s + 20 s): a fifth key gets none, and is let through. */
     uint64_t fifth = ratelimit_key("key", "fifth");
     for (int i = 0; i < 5; i++) {
@@ -131,11 +137,7 @@ static void test_ratelimit_table_keeps_the_size_it_was_made_with(void **state)
     ratelimit_table_close(ratelimit_table_open(path, 4));
     ratelimit_table_t *t = ratelimit_table_open(path, 65536);
     assert_non_null(t);
-    char id[16];
-    for (int i = 0; i < 4; i++) {
-        snprintf(id, sizeof id, "%d", i);
-        assert_int_equal(allowed_of(t, ratelimit_key("key", id), 1, 10 * S), 1);
-    }
+    fill_four_slots(t);
     bool full = false;
     ratelimit_table_take(t, ratelimit_key("key", "x"), &THREE, 10 * S, &full);
     assert_true(full);
