@@ -71,6 +71,7 @@ bench_stack_up() {
     port=$(bench_free_port)
     BASE="http://127.0.0.1:$port"
     export TRACKGEN_PUBLIC_URL=$BASE TRACKGEN_LOG_LEVEL=warn
+    export TRACKGEN_RATE_LIMIT=0 TRACKGEN_CLICKS_RATE_LIMIT=0 # one key (one client) at full speed is the point
     stack_secret
     stack_pg_start
     stack_db_create

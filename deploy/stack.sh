@@ -137,10 +137,41 @@ stack_workers_stop() {
     stack_worker_stop 2
 }
 
+# One address or CIDR block: IPv4 (a.b.c.d[/0-32]) or IPv6 (hex groups with '::'[/0-128]).
+stack_proxy_valid() {
+    local addr=${1%/*} bits="" o
+    [[ $1 == */* ]] && bits=${1#*/}
+    if [[ $addr =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]]; then
+        for o in "${BASH_REMATCH[@]:1}"; do [ $((10#$o)) -le 255 ] || return 1; done
+        [ -z "$bits" ] || { [[ $bits =~ ^[0-9]{1,2}$ ]] && [ $((10#$bits)) -le 32 ]; }
+    elif [[ $addr =~ ^[0-9A-Fa-f:]{2,39}$ && $addr == *:* ]]; then
+        [ -z "$bits" ] || { [[ $bits =~ ^[0-9]{1,3}$ ]] && [ $((10#$bits)) -le 128 ]; }
+    else
+        return 1
+    fi
+}
+
+# The realip directives for TRACKGEN_TRUSTED_PROXIES (comma-separated addresses or CIDR blocks;
+# empty or unset: trust nobody), as one sed replacement (lines joined by '\n'). Dies naming the
+# variable on a bad entry.
+stack_real_ip_directives() {
+    local list=${TRACKGEN_TRUSTED_PROXIES:-} p out=""
+    list=${list// /}
+    [ -n "$list" ] || return 0
+    local IFS=,
+    for p in $list; do
+        stack_proxy_valid "$p" || stack_die "TRACKGEN_TRUSTED_PROXIES: '$p' is not an IPv4/IPv6 address or CIDR block"
+        out+="        set_real_ip_from $p;\\n"
+    done
+    printf '%s' "${out}        real_ip_header X-Forwarded-For;\\n        real_ip_recursive on;"
+}
+
 # stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
 # keep-alive with N kept connections (for measurements; see deploy/nginx.conf.template).
+# TRACKGEN_TRUSTED_PROXIES: the load balancers whose X-Forwarded-For gives the client address.
 stack_nginx_start() {
-    local conf=$STACK_DIR/run/nginx.conf user="" ka="" kc=""
+    local conf=$STACK_DIR/run/nginx.conf user="" ka="" kc="" realip
+    realip=$(stack_real_ip_directives) || exit 1
     [ "$(id -u)" = 0 ] && user="user root;"
     if [ -n "${NGINX_UPSTREAM_KEEPALIVE:-}" ]; then
         ka="keepalive $NGINX_UPSTREAM_KEEPALIVE;"
@@ -148,7 +179,7 @@ stack_nginx_start() {
     fi
     sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@UPSTREAM_KEEPALIVE@|$ka|" -e "s|@KEEP_CONN@|$kc|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
         -e "s|@SOCKET1@|$(worker_socket 1)|g" -e "s|@SOCKET2@|$(worker_socket 2)|g" -e "s|@LISTEN@|$1|g" \
-        -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+        -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" -e "s|@REAL_IP@|$realip|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
         return 0

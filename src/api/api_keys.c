@@ -11,19 +11,22 @@
 #include "api/resource.h"
 #include "db/db.h"
 #include "db/rowjson.h"
+#include "http/ratelimit.h"
 #include "http/response.h"
 
 static const char *const ROLES[] = {"admin", "partner", NULL};
 
-enum { F_ROLE, F_PARTNER_ID, F_NAME, F_COUNT };
+enum { F_ROLE, F_PARTNER_ID, F_NAME, F_RATE_LIMIT, F_COUNT };
 
 static const field_spec_t FIELDS[F_COUNT] = {
     [F_ROLE] = {"role", VF_ENUM, .required = true, .values = ROLES},
     [F_PARTNER_ID] = {"partner_id", VF_INT, .nullable = true, .min = 1, .max = INT64_MAX},
     [F_NAME] = {"name", VF_STRING, .nullable = true, .min_len = 1, .max_len = 200},
+    /* requests per minute on /v1; null: TRACKGEN_RATE_LIMIT; 0: not limited */
+    [F_RATE_LIMIT] = {"rate_limit", VF_INT, .nullable = true, .min = 0, .max = RATELIMIT_MAX_LIMIT},
 };
 
-static db_stmt_t INSERT = DB_STMT(API_KEYS_INSERT_SQL, 5, false);
+static db_stmt_t INSERT = DB_STMT(API_KEYS_INSERT_SQL, 6, false);
 
 static db_stmt_t LIST = DB_STMT(
     "SELECT " API_KEY_COLUMNS "\n"
@@ -88,7 +91,8 @@ int api_keys_create(request_t *r)
     apikey_t key;
     apikey_generate(&key);
     const char *params[] = {key.prefix, key.hash_hex, v[F_ROLE].s, field_text(r->arena, &v[F_PARTNER_ID], &FIELDS[F_PARTNER_ID]),
-                            field_text(r->arena, &v[F_NAME], &FIELDS[F_NAME])};
+                            field_text(r->arena, &v[F_NAME], &FIELDS[F_NAME]),
+                            field_text(r->arena, &v[F_RATE_LIMIT], &FIELDS[F_RATE_LIMIT])};
     PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);
     if (!res)
         return -1;

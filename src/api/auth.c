@@ -14,7 +14,8 @@ static db_stmt_t KEY_BY_PREFIX = DB_STMT(
     "SELECT k.id, k.role, k.partner_id, encode(k.key_hash, 'hex') AS key_hash,\n"
     "       k.revoked_at IS NOT NULL AS revoked,\n"
     "       coalesce(p.status <> 'active', false) AS partner_inactive,\n"
-    "       (k.last_used_at IS NULL OR k.last_used_at < now() - interval '60 seconds') AS stale\n"
+    "       (k.last_used_at IS NULL OR k.last_used_at < now() - interval '60 seconds') AS stale,\n"
+    "       k.rate_limit\n"
     "  FROM api_keys k\n"
     "  LEFT JOIN partners p ON p.id = k.partner_id\n"
     " WHERE k.prefix = $1",
@@ -74,6 +75,7 @@ int auth_authenticate(request_t *r)
     r->who.role = strcmp(PQgetvalue(res, 0, 1), "admin") == 0 ? ROLE_ADMIN : ROLE_PARTNER;
     r->who.partner_id = PQgetisnull(res, 0, 2) ? 0 : strtoll(PQgetvalue(res, 0, 2), NULL, 10);
     memcpy(r->who.key_prefix, k.prefix, sizeof k.prefix);
+    r->who.rate_limit = PQgetisnull(res, 0, 7) ? -1 : atoi(PQgetvalue(res, 0, 7));
 
     if (PQgetvalue(res, 0, 6)[0] == 't') {
         const char *id[] = {PQgetvalue(res, 0, 0)};

@@ -30,7 +30,7 @@ static const route_t ROUTES[] = {
 
     {"GET", "/c/{token:str}", click_redirect, ROUTE_PUBLIC, ROUTER_QUERY_ANY},
     {"GET", "/i/{token:str}", click_impression, ROUTE_PUBLIC, ROUTER_QUERY_ANY},
-    {"POST", "/v1/clicks", click_direct, ROUTE_PUBLIC | ROUTE_CORS_ANY, NULL},
+    {"POST", "/v1/clicks", click_direct, ROUTE_PUBLIC | ROUTE_CORS_ANY | ROUTE_LIMIT_CLIENT, NULL},
     {"GET", "/qr/{file:str}", qr_link_image, ROUTE_PUBLIC, QR_LINK_QUERY},
 
     {"GET", "/v1/me", me_get, ROUTE_ANY_KEY, NULL},

@@ -15,6 +15,7 @@ enum {
     ROUTE_ADMIN = 2,    /* admin key; for a partner key the route "does not exist" (404) */
     ROUTE_AUTH_MASK = 3,
     ROUTE_CORS_ANY = 4, /* callable from any origin (landing pages), whatever TRACKGEN_CORS_ORIGINS says */
+    ROUTE_LIMIT_CLIENT = 8, /* public, but limited per client address (TRACKGEN_CLICKS_RATE_LIMIT) */
 };
 
 const route_t *routes_table(size_t *n);

@@ -52,8 +52,8 @@ int cli_keys(const char *conninfo, int argc, char **argv)
     }
     apikey_t key;
     apikey_generate(&key);
-    const char *params[] = {key.prefix, key.hash_hex, role, partner, name};
-    PGresult *res = PQexecParams(c, API_KEYS_INSERT_SQL, 5, NULL, params, NULL, NULL, 0);
+    const char *params[] = {key.prefix, key.hash_hex, role, partner, name, NULL};
+    PGresult *res = PQexecParams(c, API_KEYS_INSERT_SQL, 6, NULL, params, NULL, NULL, 0);
     int rc = 0;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);

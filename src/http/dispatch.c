@@ -1,18 +1,102 @@
 /*
  * dispatch.c — the life of one request (see dispatch.h). The only place that decides 404/405,
  * answers OPTIONS, checks query parameters against the route, enforces the route's auth
- * requirement and makes sure a failed handler leaves no open transaction behind.
+ * requirement and rate limits, and makes sure a failed handler leaves no open transaction behind.
  */
 #include "http/dispatch.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/auth.h"
 #include "api/routes.h"
 #include "db/db.h"
 #include "http/cors.h"
+#include "http/ratelimit_table.h"
 #include "http/response.h"
 #include "util/log.h"
+
+/* The rate limiters' table, shared with the host's other worker processes; NULL when every limit
+ * is off. Opened by dispatch_start, closed by dispatch_stop; used by every thread in between. */
+static ratelimit_table_t *limits;
+
+/* One request's rate-limit outcome, for its response headers. */
+typedef struct {
+    bool applied;
+    ratelimit_policy_t policy;
+    ratelimit_decision_t decision;
+} rate_state_t;
+
+int dispatch_start(const config_t *cfg)
+{
+    if (cfg->rate_limit == 0 && cfg->clicks_rate_limit == 0)
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ratelimit.table", cfg->spool_dir);
+    limits = ratelimit_table_open(path, RATELIMIT_TABLE_SLOTS);
+    if (!limits) {
+        log_msg(LOG_ERROR, "cannot open the rate-limit table %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void dispatch_stop(void)
+{
+    ratelimit_table_close(limits);
+    limits = NULL;
+}
+
+/* Per API key on the routes that need one (after authentication: the key is known to be
+ * genuine), per client address on ROUTE_LIMIT_CLIENT routes (POST /v1/clicks); never on the
+ * other public routes (/c, /i, /qr, health), which must take every visitor. */
+static int rate_limit(request_t *r, const route_t *route, rate_state_t *st)
+{
+    if (!limits)
+        return 0;
+    char id[32];
+    const char *who;
+    if ((route->flags & ROUTE_AUTH_MASK) != ROUTE_PUBLIC) {
+        st->policy = (ratelimit_policy_t){"key", r->who.rate_limit >= 0 ? r->who.rate_limit : r->cfg->rate_limit,
+                                          RATELIMIT_WINDOW_NS};
+        snprintf(id, sizeof id, "%" PRId64, r->who.key_id);
+        who = id;
+    } else if (route->flags & ROUTE_LIMIT_CLIENT) {
+        st->policy = (ratelimit_policy_t){"client", r->cfg->clicks_rate_limit, RATELIMIT_WINDOW_NS};
+        who = req_header(r, "REMOTE_ADDR"); /* after nginx's realip: see TRACKGEN_TRUSTED_PROXIES */
+    } else {
+        return 0;
+    }
+    if (st->policy.limit == 0)
+        return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* one clock for every process of the host */
+    bool full;
+    st->decision = ratelimit_table_take(limits, ratelimit_key(st->policy.name, who ? who : ""), &st->policy,
+                                        (int64_t)ts.tv_sec * RATELIMIT_NS_PER_S + ts.tv_nsec, &full);
+    st->applied = true;
+    if (full)
+        log_msg(LOG_WARN, "rate-limit table full: %s %s not limited", st->policy.name, who ? who : "");
+    if (!st->decision.allowed)
+        return problem_set(&r->problem, PROBLEM_TOO_MANY_REQUESTS,
+                           "Over the limit of %" PRId64 " requests per minute; retry in %" PRId64 " s.",
+                           st->policy.limit, ratelimit_seconds(st->decision.retry_after));
+    return 0;
+}
+
+/* The draft-ietf-httpapi-ratelimit-headers fields (see ratelimit.h), on every limited response. */
+static void rate_limit_headers(request_t *r, const rate_state_t *st)
+{
+    char v[96];
+    ratelimit_policy_value(&st->policy, v, sizeof v);
+    resp_header(r, "RateLimit-Policy", "%s", v);
+    ratelimit_value(&st->policy, &st->decision, v, sizeof v);
+    resp_header(r, "RateLimit", "%s", v);
+    if (!st->decision.allowed)
+        resp_header(r, "Retry-After", "%" PRId64, ratelimit_seconds(st->decision.retry_after));
+}
 
 /* True if some route of this path with the given method may be called from any origin. */
 static bool path_cors_any(request_t *r, const char *method)
@@ -47,7 +131,7 @@ static int parse_query(request_t *r, const route_t *route)
     return any ? 0 : query_allow_only(&r->query, route->query ? route->query : none, &r->problem);
 }
 
-static int route_and_run(request_t *r)
+static int route_and_run(request_t *r, rate_state_t *rate)
 {
     if (strcmp(r->method, "OPTIONS") == 0)
         return answer_options(r);
@@ -69,6 +153,8 @@ static int route_and_run(request_t *r)
     int auth = route->flags & ROUTE_AUTH_MASK;
     if (auth != ROUTE_PUBLIC && auth_authenticate(r) < 0)
         return -1;
+    if (rate_limit(r, route, rate) < 0)
+        return -1;
     if (auth == ROUTE_ADMIN && r->who.role != ROLE_ADMIN)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     return route->handler(r);
@@ -85,7 +171,8 @@ dispatch_result_t dispatch_request(request_t *r)
 {
     clock_gettime(CLOCK_MONOTONIC, &r->started);
     req_init_from_fcgi(r);
-    int rc = route_and_run(r);
+    rate_state_t rate = {0};
+    int rc = route_and_run(r, &rate);
     db_rollback(r->db); /* no-op unless a handler left a transaction open: nothing partial is kept */
     if (rc < 0 || problem_has(&r->problem)) {
         if (!problem_has(&r->problem))
@@ -93,6 +180,8 @@ dispatch_result_t dispatch_request(request_t *r)
         r->defer.line = NULL;
         resp_problem(r);
     }
+    if (rate.applied)
+        rate_limit_headers(r, &rate);
     return r->defer.line ? DISPATCH_DEFERRED : DISPATCH_SEND;
 }
 

@@ -10,6 +10,12 @@
 
 typedef enum { DISPATCH_SEND = 0, DISPATCH_DEFERRED } dispatch_result_t;
 
+/* Opens what every request shares across the host's worker processes (the rate limiters' table
+ * in cfg->spool_dir, unless every limit is off). Call once at start, after the spool directory
+ * exists; returns -1 (logged) on failure. dispatch_stop releases it at exit. */
+int dispatch_start(const config_t *cfg);
+void dispatch_stop(void);
+
 /* Runs the request up to a complete response. DISPATCH_SEND: call dispatch_send() now.
  * DISPATCH_DEFERRED: r->defer holds a spool line; send only once it is durable. */
 dispatch_result_t dispatch_request(request_t *r);

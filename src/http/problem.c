@@ -34,6 +34,8 @@ static const kind_info_t kinds[] = {
                                         "The request body must be application/json."},
     [PROBLEM_UNPROCESSABLE] = {422, TYPE_BASE "unprocessable", "Unprocessable content",
                                "The request is well-formed but cannot be carried out."},
+    [PROBLEM_TOO_MANY_REQUESTS] = {429, TYPE_BASE "too-many-requests", "Too many requests",
+                                   "The rate limit is exhausted; retry after Retry-After seconds."},
     [PROBLEM_INTERNAL] = {500, TYPE_BASE "internal", "Internal error", "An unexpected error occurred."},
     [PROBLEM_SERVICE_UNAVAILABLE] = {503, TYPE_BASE "service-unavailable", "Service unavailable",
                                      "The database is unavailable; retry shortly."},

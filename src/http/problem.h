@@ -27,6 +27,7 @@ typedef enum {
     PROBLEM_PAYLOAD_TOO_LARGE,      /* 413 */
     PROBLEM_UNSUPPORTED_MEDIA_TYPE, /* 415 */
     PROBLEM_UNPROCESSABLE,          /* 422: well-formed, but cannot be done (e.g. too long for a QR code) */
+    PROBLEM_TOO_MANY_REQUESTS,      /* 429: over a rate limit; carries Retry-After and RateLimit */
     PROBLEM_INTERNAL,               /* 500 */
     PROBLEM_SERVICE_UNAVAILABLE,    /* 503 */
 } problem_kind_t;

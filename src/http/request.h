@@ -32,6 +32,7 @@ typedef struct {
     int64_t key_id;
     int64_t partner_id; /* 0 for admins */
     char key_prefix[16];
+    int rate_limit;     /* the key's own limit (requests per minute, 0 = none); -1: the server's */
 } principal_t;
 
 typedef struct {

@@ -110,9 +110,14 @@ int server_run(const config_t *cfg)
     s.track = track_start(cfg);
     if (!s.track)
         return 1;
+    if (dispatch_start(cfg) < 0) {
+        track_stop(s.track);
+        return 1;
+    }
     s.listen_fd = open_listener(cfg->listen);
     if (s.listen_fd < 0) {
         log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+        dispatch_stop();
         track_stop(s.track);
         return 1;
     }
@@ -135,6 +140,7 @@ int server_run(const config_t *cfg)
     free(threads);
     track_stop(s.track); /* no append can come any more; deferred answers are sent first */
     exchange_pool_free();
+    dispatch_stop();
     close(s.listen_fd);
     if (strchr(cfg->listen, '/'))
         unlink(cfg->listen);

@@ -18,6 +18,9 @@
 #define DEFAULT_MAX_BODY (1024 * 1024)
 #define MIN_SECRET_LEN 32
 #define DEFAULT_SPOOL_DIR "spool"
+#define DEFAULT_RATE_LIMIT 6000        /* per key and minute: 100/s sustained, a minute's worth at once */
+#define DEFAULT_CLICKS_RATE_LIMIT 600  /* per client address and minute on POST /v1/clicks */
+#define MAX_RATE_LIMIT 100000 /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -86,6 +89,18 @@ static bool origins_valid(const char *s)
     }
 }
 
+/* A rate limit in requests per minute, 0 (off) to MAX_RATE_LIMIT. */
+static int rate_limit(config_getenv_fn get, const char *name, long def, int *out, char *err, size_t errlen)
+{
+    const char *v = value_or(get, name, NULL);
+    long n = def;
+    if (v && !parse_long(v, 0, MAX_RATE_LIMIT, &n))
+        return fail(err, errlen, "%s: '%s' is not a number of requests per minute from 0 (off) to %d", name, v,
+                    MAX_RATE_LIMIT);
+    *out = (int)n;
+    return 0;
+}
+
 int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -130,6 +145,11 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
     if (!origins_valid(origins))
         return fail(err, errlen,
                     "TRACKGEN_CORS_ORIGINS: '%s' is not '*' or a comma-separated list of http(s) origins", origins);
+
+    if (rate_limit(get, "TRACKGEN_RATE_LIMIT", DEFAULT_RATE_LIMIT, &cfg->rate_limit, err, errlen) < 0
+        || rate_limit(get, "TRACKGEN_CLICKS_RATE_LIMIT", DEFAULT_CLICKS_RATE_LIMIT, &cfg->clicks_rate_limit, err,
+                      errlen) < 0)
+        return -1;
 
     const char *fallback = value_or(get, "TRACKGEN_FALLBACK_URL", NULL);
     if (fallback && (url_check(fallback, strlen(fallback)) != URL_OK || strchr(fallback, '{')))

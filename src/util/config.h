@@ -24,6 +24,8 @@ typedef struct {
     char *cors_origins;   /* "*" or comma-separated list of exact origins */
     char *spool_dir;      /* directory of the durable hit spool */
     char *fallback_url;   /* where clicks go when an offer has no fallback of its own; NULL = none */
+    int rate_limit;        /* requests per minute per API key on /v1 (burst the same); 0 = off */
+    int clicks_rate_limit; /* requests per minute per client address on POST /v1/clicks; 0 = off */
 } config_t;
 
 typedef const char *(*config_getenv_fn)(const char *name);

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, ADMIN, BASE, uniq, createOffer, createPartner, partnerWithKey, linksFor, hitsTagged, rawGet } from './lib/client.mjs';
+import { fromAddress } from './lib/raw.mjs';
 
 test('GET /v1/hits times: year 0000, 9999 and lower-case t/z are accepted; dates that do not exist are 400 naming the parameter', async () => {
   for (const from of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:60-23:59', '2026-11-01t00:00:00z', '2026-11-01T00:00:00.123456789+05:45']) {
@@ -213,17 +214,28 @@ test('hostile JSON values in every body field never give a 5xx', async () => {
       ['offers', 'partner_id', 'offer_url_id', 'include_additional_urls', 'kind', 'source_id', 'sub1', 'sub5']],
     ['POST', '/v1/clicks', { token: 'x' }, ['token', 'source_id', 'sub1']],
   ];
+  let clients = 0;
   for (const [method, path, base, fields] of bodies) {
     for (const f of fields) {
       for (const v of HOSTILE_JSON) {
         const body = { ...base, [f]: v };
         if (typeof body.name === 'string' && f !== 'name') body.name = uniq('h');
-        const res = await fetch(BASE + path, {
-          method, body: JSON.stringify(body),
-          headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
-        });
-        await res.arrayBuffer();
-        assert.ok(res.status < 500, `${method} ${path} ${f}=${JSON.stringify(v).slice(0, 40)} -> ${res.status}`);
+        let status;
+        if (path === '/v1/clicks') {
+          // public and limited per client: each request comes from its own client behind the trusted proxy
+          clients += 1;
+          const r = await fromAddress('127.0.0.2', method, path, { body, headers: { 'X-Forwarded-For': `198.51.100.${clients}` } });
+          status = r.status;
+          assert.notEqual(status, 429, 'the sweep must reach the handler');
+        } else {
+          const res = await fetch(BASE + path, {
+            method, body: JSON.stringify(body),
+            headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
+          });
+          await res.arrayBuffer();
+          status = res.status;
+        }
+        assert.ok(status < 500, `${method} ${path} ${f}=${JSON.stringify(v).slice(0, 40)} -> ${status}`);
       }
     }
   }

@@ -36,6 +36,11 @@ export UBSAN_OPTIONS="log_path=$WORK/log/ubsan:print_stacktrace=1:halt_on_error=
 export TRACKGEN_MAX_BODY=1048576
 export TRACKGEN_LOG_LEVEL=info
 export TRACKGEN_THREADS=${TRACKGEN_THREADS:-4}
+# 127.0.0.2 plays a load balancer: its X-Forwarded-For names the client (edge.test.mjs).
+export TRACKGEN_TRUSTED_PROXIES=127.0.0.2
+# Rate limits: generous per key (the suite shares one admin key; ratelimit.test.mjs gives its own keys
+# low limits), low per client address so that ratelimit.test.mjs reaches it quickly.
+export TRACKGEN_RATE_LIMIT=100000 TRACKGEN_CLICKS_RATE_LIMIT=20
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 BASE_URL="http://127.0.0.1:$PORT"
@@ -58,6 +63,7 @@ source "$ROOT/deploy/stack.sh"
 stack_init "$WORK"
 export TRACKGEN_SECRET="$TRACKGEN_SECRET" TRACKGEN_PUBLIC_URL="$TRACKGEN_PUBLIC_URL" TRACKGEN_MAX_BODY="$TRACKGEN_MAX_BODY"
 export TRACKGEN_THREADS="$TRACKGEN_THREADS" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS"
+export TRACKGEN_RATE_LIMIT="$TRACKGEN_RATE_LIMIT" TRACKGEN_CLICKS_RATE_LIMIT="$TRACKGEN_CLICKS_RATE_LIMIT"
 case "\${1:-}" in
   pg-stop) stack_pg_stop ;;
   pg-start) stack_pg_start ;;
@@ -71,7 +77,7 @@ chmod +x "$WORK/stack-ctl"
 
 export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_OPENAPI=$ROOT/openapi/openapi.yaml
 export TG_STACK_DIR=$WORK # run/trackgen-N.pid: the worker processes, for tests that limit them (prlimit)
-export TG_MAX_BODY=$TRACKGEN_MAX_BODY
+export TG_MAX_BODY=$TRACKGEN_MAX_BODY TG_RATE_LIMIT=$TRACKGEN_RATE_LIMIT TG_CLICKS_RATE_LIMIT=$TRACKGEN_CLICKS_RATE_LIMIT
 set +e
 (cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs})
 status=$?

@@ -1,7 +1,8 @@
 /*
  * test_config.c — configuration from the environment (src/util/config.c), read through a fake
  * getenv over a table: defaults, good values, an error naming the variable for every bad value,
- * the secret (required or not), the trailing slash of TRACKGEN_PUBLIC_URL, CORS origin lists.
+ * the secret (required or not), the trailing slash of TRACKGEN_PUBLIC_URL, CORS origin lists,
+ * the rate limits.
  */
 #include "test_util.h"
 #include "util/config.h"
@@ -69,6 +70,8 @@ static void test_config_defaults_with_an_empty_environment(void **state)
     assert_string_equal(c.cors_origins, "*");
     assert_string_equal(c.spool_dir, "spool");
     assert_null(c.fallback_url);
+    assert_int_equal(c.rate_limit, 6000);
+    assert_int_equal(c.clicks_rate_limit, 600);
     config_free(&c);
     assert_config_empty(&c);
 }
@@ -79,7 +82,8 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
     (void)state;
     static const char *const names[] = {"TRACKGEN_THREADS",      "TRACKGEN_LISTEN",    "TRACKGEN_PUBLIC_URL",
                                         "TRACKGEN_LOG_LEVEL",    "TRACKGEN_MAX_BODY",  "TRACKGEN_CORS_ORIGINS",
-                                        "TRACKGEN_FALLBACK_URL", "TRACKGEN_SPOOL_DIR", "TRACKGEN_DATABASE_URL"};
+                                        "TRACKGEN_FALLBACK_URL", "TRACKGEN_SPOOL_DIR", "TRACKGEN_DATABASE_URL",
+                                        "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT"};
     env_clear();
     for (size_t i = 0; i < N_ELEMS(names); i++)
         env_set(names[i], "");
@@ -90,6 +94,8 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
     assert_string_equal(c.listen, "127.0.0.1:9000");
     assert_string_equal(c.cors_origins, "*");
     assert_null(c.fallback_url);
+    assert_int_equal(c.rate_limit, 6000);
+    assert_int_equal(c.clicks_rate_limit, 600);
     config_free(&c);
 }
 
@@ -107,9 +113,13 @@ static void test_config_good_values_are_taken(void **state)
     env_set("TRACKGEN_CORS_ORIGINS", "https://app.example.com,http://localhost:5173");
     env_set("TRACKGEN_SPOOL_DIR", "/var/spool/trackgen");
     env_set("TRACKGEN_FALLBACK_URL", "https://www.example.com/");
+    env_set("TRACKGEN_RATE_LIMIT", "120");
+    env_set("TRACKGEN_CLICKS_RATE_LIMIT", "0");
     config_t c;
     char err[256];
     assert_int_equal(config_load(&c, fake_getenv, true, err, sizeof err), 0);
+    assert_int_equal(c.rate_limit, 120);
+    assert_int_equal(c.clicks_rate_limit, 0);
     assert_string_equal(c.database_url, "postgresql://tg@db/trackgen");
     assert_string_equal(c.listen, "/run/trackgen/fcgi.sock");
     assert_int_equal(c.threads, 1024);
@@ -144,6 +154,11 @@ static void test_config_boundary_values_are_accepted(void **state)
         {"TRACKGEN_CORS_ORIGINS", "http://a.com"},
         {"TRACKGEN_CORS_ORIGINS", "https://a.com:8443,http://b.com"},
         {"TRACKGEN_FALLBACK_URL", "http://x.example/?q=1"},
+        {"TRACKGEN_RATE_LIMIT", "0"},
+        {"TRACKGEN_RATE_LIMIT", "1"},
+        {"TRACKGEN_RATE_LIMIT", "100000"},
+        {"TRACKGEN_CLICKS_RATE_LIMIT", "0"},
+        {"TRACKGEN_CLICKS_RATE_LIMIT", "100000"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         env_only(cases[i][0], cases[i][1]);
@@ -203,6 +218,14 @@ static void test_config_every_bad_value_names_its_variable(void **state)
         {"TRACKGEN_CORS_ORIGINS", "*,http://a.com"},
         {"TRACKGEN_FALLBACK_URL", "javascript:alert(1)"},
         {"TRACKGEN_FALLBACK_URL", "https://x.example/{partner_id}"},
+        {"TRACKGEN_RATE_LIMIT", "-1"},
+        {"TRACKGEN_RATE_LIMIT", "100001"},
+        {"TRACKGEN_RATE_LIMIT", "60/min"},
+        {"TRACKGEN_RATE_LIMIT", " 60"},
+        {"TRACKGEN_RATE_LIMIT", "off"},
+        {"TRACKGEN_CLICKS_RATE_LIMIT", "-5"},
+        {"TRACKGEN_CLICKS_RATE_LIMIT", "1e3"},
+        {"TRACKGEN_CLICKS_RATE_LIMIT", "99999999999999999999"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         env_only(cases[i][0], cases[i][1]);

@@ -38,6 +38,8 @@ static void test_problem_every_kind_has_its_status_type_title_and_default_detail
          "The request body is larger than allowed."},
         {PROBLEM_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported-media-type", "Unsupported media type",
          "The request body must be application/json."},
+        {PROBLEM_TOO_MANY_REQUESTS, 429, "too-many-requests", "Too many requests",
+         "The rate limit is exhausted; retry after Retry-After seconds."},
         {PROBLEM_INTERNAL, 500, "internal", "Internal error", "An unexpected error occurred."},
         {PROBLEM_SERVICE_UNAVAILABLE, 503, "service-unavailable", "Service unavailable",
          "The database is unavailable; retry shortly."},
