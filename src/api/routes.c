@@ -16,7 +16,7 @@
 #include "api/partners.h"
 #include "api/qr.h"
 #include "api/tracking_links.h"
-#include "track/click.h"
+#include "api/clicks.h"
 
 static const char *const PAGE[] = {"limit", "cursor", NULL};
 static const char *const OFFER_LIST[] = {"limit", "cursor", "status", "q", NULL};

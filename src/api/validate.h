@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 
 typedef enum {
     VF_STRING,   /* single line, no control characters */

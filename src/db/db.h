@@ -14,7 +14,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 #include "util/arena.h"
 
 #define DB_MAX_STMTS 128

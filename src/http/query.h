@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 #include "util/arena.h"
 
 #define QUERY_MAX_PARAMS 32

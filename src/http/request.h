@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 #include "http/query.h"
 #include "http/router.h"
 #include "util/arena.h"

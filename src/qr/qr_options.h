@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 #include "http/query.h"
 
 #define QR_SIZE_MIN 64

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 #include "util/buf.h"
 
 /* The longest URL trackgen hands out or redirects to, in bytes: a click's Location (the

@@ -1,5 +1,5 @@
 /*
- * test_problem.c — RFC 9457 problem documents (src/http/problem.c): status, type, title and
+ * test_problem.c — RFC 9457 problem documents (src/util/problem.c): status, type, title and
  * default detail of every kind, custom details, errors[] in order with field/in/reason, the
  * validation detail that counts fields, errors[] capped at PROBLEM_ERRORS_MAX with the rest
  * counted, problem_field keeping an earlier kind, optional
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "http/problem.h"
+#include "util/problem.h"
 #include "test_util.h"
 
 static const char *str(const json_t *o, const char *key)

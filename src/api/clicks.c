@@ -1,7 +1,9 @@
 /*
- * click.c — clicks and impressions (see click.h and README.md beside this file).
+ * clicks.c — the click, impression and direct-click handlers (see clicks.h, and src/track/README.md
+ * for why a hit is never lost): verify the signed token, route with the offer cache, record the hit
+ * in the spool, answer once it is durable.
  */
-#include "track/click.h"
+#include "api/clicks.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /*
- * click.h — the public tracking endpoints (no API key):
+ * clicks.h — the public tracking endpoints (no API key):
  *   GET|HEAD /c/{token}   record a click, 302 to the offer's destination (or its fallback)
  *   GET|HEAD /i/{token}   record an impression, answer a 43-byte transparent GIF
  *   POST /v1/clicks       direct linking: a landing page registers the click, gets its transaction_id
  * Each answers only after its hit is durable in the spool; none touches the database. A bad or
  * tampered token is a 404 (a tiny HTML page for browsers), never a redirect.
  */
-#ifndef TRACKGEN_CLICK_H
-#define TRACKGEN_CLICK_H
+#ifndef TRACKGEN_CLICKS_H
+#define TRACKGEN_CLICKS_H
 
 #include "http/request.h"
 

@@ -1,7 +1,7 @@
 /*
  * problem.c — builds RFC 9457 problem+json bodies from a problem_t (see problem.h).
  */
-#include "http/problem.h"
+#include "util/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
