@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/resource.h"
 #include "api/validate.h"
 #include "http/response.h"
 #include "track/bot.h"
@@ -106,8 +107,8 @@ static void transaction_id(const request_t *r, char out[33])
 }
 
 /* Fills the parts of a hit that come from the request and the token. */
-static void hit_from_request(request_t *r, const token_claims_t *t, const char *kind, const char *const *subs,
-                             const char *source_id, hit_t *h)
+static void hit_from_request(request_t *r, const token_claims_t *t, const char *kind, const link_params_t *lp,
+                             hit_t *h)
 {
     memset(h, 0, sizeof *h);
     transaction_id(r, h->transaction_id);
@@ -116,9 +117,7 @@ static void hit_from_request(request_t *r, const token_claims_t *t, const char *
     h->partner_id = t->partner_id;
     h->offer_id = t->offer_id;
     h->offer_url_id = t->offer_url_id;
-    h->source_id = source_id;
-    for (int i = 0; i < 5; i++)
-        h->sub[i] = subs[i];
+    h->params = *lp;
     h->ip = req_header(r, "REMOTE_ADDR");
     const char *ua = req_header(r, "HTTP_USER_AGENT");
     h->user_agent = clean_text(r, ua, UA_MAX_BYTES, UA_MAX_BYTES);
@@ -187,7 +186,7 @@ static const char *destination(request_t *r, const char *tmpl, const hit_t *h)
         .offer_url_id = h->offer_url_id,
         .transaction_id = h->transaction_id,
         .timestamp = h->hit_at_ms / 1000,
-        .params = {{h->source_id, h->sub[0], h->sub[1], h->sub[2], h->sub[3], h->sub[4]}},
+        .params = h->params,
     };
     buf_t b;
     buf_init(&b, LINK_URL_MAX_BYTES);
@@ -228,10 +227,10 @@ static int track_hit(request_t *r, const char *kind, hit_t *h, click_route_t *ro
             return answer_busy(r), -1;
         return html(r, 404, NOT_FOUND_HTML, sizeof NOT_FOUND_HTML - 1), -1;
     }
-    const char *subs[5];
-    for (int i = 0; i < 5; i++)
-        subs[i] = query_text(r, LINK_PARAM_NAMES[1 + i]); /* sub1..sub5 */
-    hit_from_request(r, &t, kind, subs, query_text(r, LINK_PARAM_NAMES[0]), h);
+    link_params_t lp;
+    for (int i = 0; i < LINK_PARAM_COUNT; i++)
+        lp.values[i] = query_text(r, LINK_PARAM_NAMES[i]);
+    hit_from_request(r, &t, kind, &lp, h);
     h->outcome = strcmp(kind, "click") == 0 ? route->outcome : "recorded";
     return 0;
 }
@@ -284,11 +283,10 @@ int click_direct(request_t *r)
         return problem_set(&r->problem, offer_cache_ready(r->track->cache) ? PROBLEM_NOT_FOUND
                                                                             : PROBLEM_SERVICE_UNAVAILABLE,
                            NULL);
-    const char *subs[5];
-    for (int i = 0; i < 5; i++)
-        subs[i] = field_text(r->arena, &v[F_SUB1 + i], &DIRECT_FIELDS[F_SUB1 + i]);
+    link_params_t lp;
+    link_params_from_body(r, &v[F_SOURCE_ID], &DIRECT_FIELDS[F_SOURCE_ID], &lp);
     hit_t h;
-    hit_from_request(r, &t, "click", subs, field_text(r->arena, &v[F_SOURCE_ID], &DIRECT_FIELDS[F_SOURCE_ID]), &h);
+    hit_from_request(r, &t, "click", &lp, &h);
     h.outcome = route.outcome;
     if (spool_hit(r, &h) < 0)
         return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE, "The click could not be recorded; retry.");

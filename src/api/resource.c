@@ -278,6 +278,12 @@ int respond_done(request_t *r, const PGresult *res)
     return resp_empty(r, 204);
 }
 
+void link_params_from_body(request_t *r, const field_value_t *v, const field_spec_t *specs, link_params_t *out)
+{
+    for (int i = 0; i < LINK_PARAM_COUNT; i++)
+        out->values[i] = field_text(r->arena, &v[i], &specs[i]);
+}
+
 const char *id_param(request_t *r, int64_t id)
 {
     return arena_printf(r->arena, "%" PRId64, id);

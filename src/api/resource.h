@@ -12,6 +12,7 @@
 #include "api/validate.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "track/link_url.h"
 
 #define PAGE_DEFAULT_LIMIT 50
 #define PAGE_MAX_LIMIT 200
@@ -63,6 +64,10 @@ typedef struct {
     size_t nspecs;
 } patch_shape_t;
 int patch_in_transaction(request_t *r, const patch_shape_t *shape, const char *const *keys, size_t nkeys);
+
+/* The six link parameters (source_id, sub1..sub5) from validated body fields: v and specs point at
+ * the first of six consecutive entries (a table declared with LINK_PARAM_FIELDS). */
+void link_params_from_body(request_t *r, const field_value_t *v, const field_spec_t *specs, link_params_t *out);
 
 /* SQL parameters from validated values, in spec order, into params[0..n-1] (NULL = SQL NULL). */
 void values_to_params(request_t *r, const field_spec_t *specs, const field_value_t *v, size_t n, const char **params);

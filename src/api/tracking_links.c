@@ -325,8 +325,7 @@ int tracking_links_create(request_t *r)
     link_request_t lp = {.kind = v[F_KIND].present ? v[F_KIND].s : "click"};
     if (link_partner(r, &v[F_PARTNER_ID], &lp.partner_id) < 0)
         return -1;
-    for (int i = 0; i < LINK_PARAM_COUNT; i++) /* F_SOURCE_ID, F_SUB1..F_SUB5 are consecutive */
-        lp.params.values[i] = field_text(r->arena, &v[F_SOURCE_ID + i], &FIELDS[F_SOURCE_ID + i]);
+    link_params_from_body(r, &v[F_SOURCE_ID], &FIELDS[F_SOURCE_ID], &lp.params); /* F_SOURCE_ID..F_SUB5 */
     const char *partner = id_param(r, lp.partner_id);
     /* The cursor pages over the selected offers of this partner: it is bound to both. */
     page_t pg;

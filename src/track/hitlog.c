@@ -58,8 +58,8 @@ int hitlog_format(const hit_t *h, buf_t *out)
     put_int(&row, h->offer_id, false);
     buf_append_char(&row, '\t');
     put_int(&row, h->offer_url_id, true);
-    const char *texts[] = {h->source_id, h->sub[0], h->sub[1], h->sub[2], h->sub[3], h->sub[4],
-                           h->ip,        h->user_agent, h->referer, h->outcome};
+    const char *const *p = h->params.values; /* source_id, sub1..sub5 */
+    const char *texts[] = {p[0], p[1], p[2], p[3], p[4], p[5], h->ip, h->user_agent, h->referer, h->outcome};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         buf_append_char(&row, '\t');
         put_text(&row, texts[i]);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "track/link_url.h"
 #include "util/buf.h"
 
 #define HITLOG_COLUMNS                                                                                                 \
@@ -27,9 +28,8 @@ typedef struct {
     int64_t partner_id;
     int64_t offer_id;
     int64_t offer_url_id;    /* 0 = none */
-    const char *source_id;   /* NULL = none; likewise below */
-    const char *sub[5];
-    const char *ip;
+    link_params_t params;    /* source_id, sub1..sub5 as the link carried them (NULL = none) */
+    const char *ip;          /* NULL = none; likewise below */
     const char *user_agent;
     const char *referer;
     const char *outcome;     /* "redirected", "fallback_paused", … */
