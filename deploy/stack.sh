@@ -145,12 +145,13 @@ stack_workers_reload() {
 # stack_workers_stop: SIGTERM to the supervisor, which stops the workers (their requests in
 # flight finish, their spools are synced) and exits; the pid files and sockets go with it.
 stack_workers_stop() {
-    local pidf i f
+    local pidf i f pid
     pidf=$(master_pidfile)
     pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
-    kill -TERM "$(cat "$pidf")"
+    pid=$(cat "$pidf")
+    kill -TERM "$pid"
     for i in $(seq 1 150); do
-        pid_alive "$pidf" || return 0
+        kill -0 "$pid" 2>/dev/null || return 0 # gone, not only its pid file: nothing of it is left
         sleep 0.1
     done
     stack_log "the trackgen supervisor did not stop in 15 s; killing it and its workers"

@@ -545,7 +545,6 @@ static void close_slots(master_t *m)
             if (strchr(sl->listen, '/'))
                 unlink(sl->listen);
         }
-        remove_pid_file(sl->pid_file);
     }
 }
 
@@ -594,14 +593,16 @@ int supervisor_run(int workers, const char *pid_file)
         log_msg(LOG_INFO, "supervisor pid %d: %d workers on %s (slots %s ...)", (int)getpid(), workers, m->listen,
                 m->slots[0].listen);
         loop(m);
-        log_msg(LOG_INFO, "supervisor: all workers stopped");
         rc = 0;
-        if (pid_file)
-            unlink(pid_file);
     }
     close_slots(m);
     close(m->sig_fd);
     free(m->env);
     envlist_free(&m->env_file);
+    if (rc == 0) {
+        log_msg(LOG_INFO, "supervisor: all workers stopped");
+        if (pid_file)
+            unlink(pid_file); /* last: whoever waits for it to go finds the sockets gone too */
+    }
     return rc;
 }
