@@ -63,7 +63,8 @@ static int inherited_fd(const char *name)
 {
     int fd = slot_env_fd(getenv(name));
     if (fd == -2)
-        fprintf(stderr, "trackgen: configuration error: %s: '%s' is not a file descriptor number\n", name, getenv(name));
+        fprintf(stderr, "trackgen: configuration error: %s: '%s' is not a file descriptor number\n", name,
+                getenv(name));
     return fd;
 }
 

@@ -40,10 +40,10 @@ extern char **environ;
 #define MAX_RETIRING 64
 
 typedef struct {
-    pid_t pid;        /* 0: none */
-    int ready_fd;     /* read end of its readiness pipe while starting, else -1 */
+    pid_t pid;    /* 0: none */
+    int ready_fd; /* read end of its readiness pipe while starting, else -1 */
     bool ready;
-    bool killed;      /* SIGKILLed for missing its ready deadline */
+    bool killed; /* SIGKILLed for missing its ready deadline */
     int64_t started_ms;
 } proc_t;
 
@@ -63,10 +63,10 @@ typedef struct {
     slot_t slots[SUPERVISOR_MAX_WORKERS];
     char exe[PATH_MAX]; /* resolved at start, exec'd for every worker: a rebuilt binary is picked up */
     const char *pid_file;
-    char listen[256];   /* TRACKGEN_LISTEN at start: the sockets stay until the master restarts */
-    char **env;         /* the workers' environment: environ overlaid with env_file (array owned) */
+    char listen[256]; /* TRACKGEN_LISTEN at start: the sockets stay until the master restarts */
+    char **env;       /* the workers' environment: environ overlaid with env_file (array owned) */
     envlist_t env_file;
-    char **prev_env;    /* during a reload: what an aborted reload goes back to */
+    char **prev_env; /* during a reload: what an aborted reload goes back to */
     envlist_t prev_env_file;
     sigset_t child_mask;
     int sig_fd;
@@ -76,8 +76,8 @@ typedef struct {
     int n_retiring;
     struct {
         bool active;
-        int slot;          /* index being replaced */
-        pid_t waiting;     /* the replaced worker being waited for, 0 if none */
+        int slot;      /* index being replaced */
+        pid_t waiting; /* the replaced worker being waited for, 0 if none */
         int64_t deadline_ms;
     } reload;
 } master_t;
@@ -159,8 +159,9 @@ static int spawn(master_t *m, slot_t *sl, proc_t *p)
     snprintf(listen_fd, sizeof listen_fd, "%d", sl->listen_fd);
     snprintf(ready_fd, sizeof ready_fd, "%d", pipefd[1]);
     char **env = NULL;
-    if (envlist_set(&vars, "TRACKGEN_LISTEN", sl->listen) == 0 && envlist_set(&vars, "TRACKGEN_LISTEN_FD", listen_fd) == 0
-        && envlist_set(&vars, "TRACKGEN_READY_FD", ready_fd) == 0)
+    if (envlist_set(&vars, "TRACKGEN_LISTEN", sl->listen) == 0 &&
+        envlist_set(&vars, "TRACKGEN_LISTEN_FD", listen_fd) == 0 &&
+        envlist_set(&vars, "TRACKGEN_READY_FD", ready_fd) == 0)
         env = envfile_overlay(m->env, &vars);
     char *argv[] = {m->exe, "serve", NULL};
     pid_t master = getpid();
@@ -272,7 +273,8 @@ static void reload_begin(master_t *m)
         return;
     }
     if (strcmp(cfg.listen, m->listen) != 0)
-        log_msg(LOG_WARN, "TRACKGEN_LISTEN changed to %s: the workers stay on the sockets of %s until the master restarts",
+        log_msg(LOG_WARN,
+                "TRACKGEN_LISTEN changed to %s: the workers stay on the sockets of %s until the master restarts",
                 cfg.listen, m->listen);
     log_set_level(cfg.log_level);
     config_free(&cfg);
@@ -345,7 +347,8 @@ static void on_exit_of(master_t *m, pid_t pid, int status)
                 schedule_restart(m, sl, 0);
             if (m->reload.active) {
                 char why[160];
-                snprintf(why, sizeof why, "worker %d's replacement (pid %d) %s before it was ready", sl->k, (int)pid, how);
+                snprintf(why, sizeof why, "worker %d's replacement (pid %d) %s before it was ready", sl->k, (int)pid,
+                         how);
                 reload_abort(m, why);
             }
             return;
@@ -467,8 +470,8 @@ static int run_timers(master_t *m)
     }
     if (m->reload.active && m->reload.waiting > 0) {
         if (now >= m->reload.deadline_ms) {
-            log_msg(LOG_WARN, "reload: replaced worker pid %d still finishing after %d s; going on", (int)m->reload.waiting,
-                    RETIRE_TIMEOUT_MS / 1000);
+            log_msg(LOG_WARN, "reload: replaced worker pid %d still finishing after %d s; going on",
+                    (int)m->reload.waiting, RETIRE_TIMEOUT_MS / 1000);
             reload_advance(m);
         } else {
             CONSIDER(m->reload.deadline_ms);

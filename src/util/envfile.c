@@ -20,8 +20,8 @@ static bool is_space(char c)
 static size_t key_length(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len && (s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')
-                       || (i > 0 && s[i] >= '0' && s[i] <= '9')))
+    while (i < len && (s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+                       (i > 0 && s[i] >= '0' && s[i] <= '9')))
         i++;
     return i;
 }

@@ -3,12 +3,12 @@
  * comments, blanks, spaces and quotes, a repeated key, an error naming the line for every bad
  * line, reading a file, and an overlay that replaces keys and keeps the rest.
  */
-#include "test_util.h"
-#include "util/envfile.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "test_util.h"
+#include "util/envfile.h"
 
 static void parse_ok(const char *text, envlist_t *l)
 {
@@ -24,8 +24,14 @@ static void test_envfile_pairs_comments_spaces_and_quotes(void **state)
     parse_ok("# trackgen\n\nTRACKGEN_THREADS=8\r\n  TRACKGEN_LOG_LEVEL = debug  \n"
              "A=\"two words\"\nB='x=y'\nC=\nD=\"unbalanced\nE=a#b\n_F1=1",
              &l);
-    char *expect[] = {"TRACKGEN_THREADS=8", "TRACKGEN_LOG_LEVEL=debug", "A=two words", "B=x=y", "C=",
-                      "D=\"unbalanced", "E=a#b", "_F1=1"};
+    char *expect[] = {"TRACKGEN_THREADS=8",
+                      "TRACKGEN_LOG_LEVEL=debug",
+                      "A=two words",
+                      "B=x=y",
+                      "C=",
+                      "D=\"unbalanced",
+                      "E=a#b",
+                      "_F1=1"};
     assert_int_equal(l.n, N_ELEMS(expect));
     for (size_t i = 0; i < N_ELEMS(expect); i++)
         assert_string_equal(l.vars[i], expect[i]);

@@ -2,8 +2,8 @@
  * test_slot.c — the supervisor's pure rules (src/http/slot.c): slot socket addresses and pid file
  * names, the restart back-off schedule, and fd numbers read from the environment.
  */
-#include "test_util.h"
 #include "http/slot.h"
+#include "test_util.h"
 
 static void test_slot_path_puts_the_number_before_the_extension(void **state)
 {
