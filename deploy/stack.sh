@@ -150,11 +150,11 @@ stack_workers_stop() {
     pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
     pid=$(cat "$pidf")
     kill -TERM "$pid"
-    for i in $(seq 1 150); do
+    for i in $(seq 1 300); do
         kill -0 "$pid" 2>/dev/null || return 0 # gone, not only its pid file: nothing of it is left
         sleep 0.1
     done
-    stack_log "the trackgen supervisor did not stop in 15 s; killing it and its workers"
+    stack_log "the trackgen supervisor did not stop in 30 s; killing it and its workers"
     for f in "$pidf" "$STACK_DIR"/run/trackgen-*.pid; do
         pid_alive "$f" && kill -KILL "$(cat "$f")" 2>/dev/null
         rm -f "$f"
