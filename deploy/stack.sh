@@ -89,52 +89,77 @@ stack_migrate() { (cd "$STACK_ROOT" && "$1" migrate --dir "$STACK_ROOT/sql/migra
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; } # the file may vanish as we read it
 
-# Two worker processes (1 and 2), each on its own socket, sharing the spool directory.
+# The workers: one supervisor (`trackgen serve --workers 2`, src/http/supervisor.h) that owns
+# both sockets (TRACKGEN_LISTEN=run/trackgen.sock -> run/trackgen-1.sock and -2.sock, which
+# nginx lists), restarts a worker that dies and replaces both on SIGHUP. It writes its own pid to
+# run/trackgen.pid and worker N's, once ready, to run/trackgen-N.pid. The workers share the
+# spool directory. $STACK_DIR/trackgen.env (TRACKGEN_ENV_FILE, KEY=VALUE lines) is read over the
+# environment at start and again on SIGHUP. All processes log to log/trackgen.log.
+STACK_WORKERS=2
+master_pidfile() { echo "$STACK_DIR/run/trackgen.pid"; }
 worker_socket() { echo "$STACK_DIR/run/trackgen-$1.sock"; }
 worker_pidfile() { echo "$STACK_DIR/run/trackgen-$1.pid"; }
 
-# stack_worker_start BIN N [THREADS]: starts worker N unless it runs.
-stack_worker_start() {
-    local pidf sock i
-    pidf=$(worker_pidfile "$2")
-    sock=$(worker_socket "$2")
-    pid_alive "$pidf" && return 0
-    TRACKGEN_LISTEN=$sock TRACKGEN_THREADS=${3:-${TRACKGEN_THREADS:-16}} \
-        nohup "$1" serve >>"$STACK_DIR/log/trackgen-$2.log" 2>&1 &
-    echo $! >"$pidf"
-    disown $! # it lives on its own: no "Killed" job notice when a test kills it on purpose
-    for i in $(seq 1 100); do
-        [ -S "$sock" ] && return 0
-        pid_alive "$pidf" || { tail -n 20 "$STACK_DIR/log/trackgen-$2.log" >&2; stack_die "trackgen serve exited"; }
-        sleep 0.1
-    done
-    stack_die "trackgen serve did not open $sock"
-}
-
-# stack_workers_start BIN [THREADS per process]
+# stack_workers_start BIN [THREADS per process]: starts the supervisor unless it runs; returns
+# once every worker is ready.
 stack_workers_start() {
-    stack_worker_start "$1" 1 "${2:-}"
-    stack_worker_start "$1" 2 "${2:-}"
-}
-
-# stack_worker_stop N: SIGTERM, then wait for in-flight requests to finish.
-stack_worker_stop() {
-    local pidf i
-    pidf=$(worker_pidfile "$1")
-    pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
-    kill -TERM "$(cat "$pidf")"
-    for i in $(seq 1 100); do
-        pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
+    local master="" i n ready
+    pid_alive "$(master_pidfile)" && master=$(cat "$(master_pidfile)")
+    if [ -z "$master" ]; then
+        touch "$STACK_DIR/trackgen.env"
+        TRACKGEN_LISTEN=$STACK_DIR/run/trackgen.sock TRACKGEN_THREADS=${2:-${TRACKGEN_THREADS:-16}} \
+            TRACKGEN_ENV_FILE=$STACK_DIR/trackgen.env \
+            nohup "$1" serve --workers "$STACK_WORKERS" --pid-file "$(master_pidfile)" >>"$STACK_DIR/log/trackgen.log" 2>&1 &
+        master=$!
+        disown $! # it lives on its own: no job notice when it stops
+    fi
+    for i in $(seq 1 300); do
+        ready=0
+        for n in $(seq 1 "$STACK_WORKERS"); do pid_alive "$(worker_pidfile "$n")" && ready=$((ready + 1)); done
+        [ "$ready" = "$STACK_WORKERS" ] && return 0
+        kill -0 "$master" 2>/dev/null || { tail -n 20 "$STACK_DIR/log/trackgen.log" >&2; stack_die "trackgen serve --workers exited"; }
         sleep 0.1
     done
-    stack_log "trackgen worker $1 did not stop in 10 s; killing it"
-    kill -KILL "$(cat "$pidf")" 2>/dev/null
-    rm -f "$pidf"
+    stack_die "the trackgen workers were not ready within 30 s"
 }
 
+# stack_worker_wait N [NOT_PID]: until worker N is ready (its pid file names a live process
+# other than NOT_PID, e.g. the one just killed). 10 s at most.
+stack_worker_wait() {
+    local pidf i pid
+    pidf=$(worker_pidfile "$1")
+    for i in $(seq 1 1000); do
+        pid=$(cat "$pidf" 2>/dev/null || true)
+        [ -n "$pid" ] && [ "$pid" != "${2:-}" ] && kill -0 "$pid" 2>/dev/null && return 0
+        sleep 0.01
+    done
+    stack_die "trackgen worker $1 was not back within 10 s"
+}
+
+# stack_workers_reload: SIGHUP to the supervisor (new binary and configuration, one worker at a time).
+stack_workers_reload() {
+    pid_alive "$(master_pidfile)" || stack_die "the trackgen supervisor is not running"
+    kill -HUP "$(cat "$(master_pidfile)")"
+}
+
+# stack_workers_stop: SIGTERM to the supervisor, which stops the workers (their requests in
+# flight finish, their spools are synced) and exits; the pid files and sockets go with it.
 stack_workers_stop() {
-    stack_worker_stop 1
-    stack_worker_stop 2
+    local pidf i f pid
+    pidf=$(master_pidfile)
+    pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
+    pid=$(cat "$pidf")
+    kill -TERM "$pid"
+    for i in $(seq 1 300); do
+        kill -0 "$pid" 2>/dev/null || return 0 # gone, not only its pid file: nothing of it is left
+        sleep 0.1
+    done
+    stack_log "the trackgen supervisor did not stop in 30 s; killing it and its workers"
+    for f in "$pidf" "$STACK_DIR"/run/trackgen-*.pid; do
+        pid_alive "$f" && kill -KILL "$(cat "$f")" 2>/dev/null
+        rm -f "$f"
+    done
+    return 0
 }
 
 # One address or CIDR block: IPv4 (a.b.c.d[/0-32]) or IPv6 (hex groups with '::'[/0-128]).

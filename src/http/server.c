@@ -1,22 +1,28 @@
 /*
  * server.c — FastCGI accept loop, worker threads and signal handling (see server.h).
  *
- * libfcgi's own SIGTERM handling only sets a flag that threads blocked in FCGX_Accept_r never
- * see, so signals are blocked in every thread and a dedicated thread waits for them with
- * sigwait(), then calls FCGX_ShutdownPending() and shuts the listening socket down, which makes
- * the blocked accept() calls return.
+ * Signals are blocked in every thread; a dedicated thread waits for them with sigwait().
+ * (libfcgi's own SIGTERM handling only sets a flag that threads blocked in FCGX_Accept_r never
+ * see.) The listening socket is non-blocking and each thread sleeps in its own epoll set, which
+ * holds the socket (EPOLLEXCLUSIVE: a new connection wakes one idle thread, not all) and an
+ * eventfd that the signal thread makes readable to stop. So stopping wakes every thread without
+ * touching the socket, which a successor worker may be accepting from at the same time (no
+ * shutdown(), and no signals into threads, which would interrupt requests in flight).
  */
 #include "http/server.h"
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -28,39 +34,83 @@
 #include "util/log.h"
 
 #define LISTEN_BACKLOG 1024
-
+/* An idle thread also retries accept() this often: a connection whose wake-up went to a thread
+ * of a worker that was stopping at that moment is picked up within this time. */
+#define IDLE_RECHECK_MS 250
+/* After an accept error other than "nothing to accept" (e.g. out of file descriptors). */
+#define ACCEPT_ERROR_PAUSE_MS 100
 
 typedef struct {
     const config_t *cfg;
     track_t *track;
     int listen_fd;
+    int stop_fd; /* eventfd, readable once the worker stops */
     atomic_bool stopping;
+    atomic_llong last_error_log_s; /* accept errors are logged at most once a second */
     sigset_t signals;
 } server_t;
+
+/* This thread's epoll set: the listening socket (exclusive wake-up) and the stop eventfd. */
+static int accept_poller(server_t *s)
+{
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        return -1;
+    struct epoll_event conn = {.events = EPOLLIN | EPOLLEXCLUSIVE};
+    struct epoll_event stop = {.events = EPOLLIN};
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, s->listen_fd, &conn) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, s->stop_fd, &stop) < 0) {
+        close(ep);
+        return -1;
+    }
+    return ep;
+}
+
+static void accept_error(server_t *s, int rc)
+{
+    long long now = (long long)time(NULL);
+    if (atomic_exchange(&s->last_error_log_s, now) != now)
+        log_msg(LOG_WARN, "accept failed: %s", rc > -4096 ? strerror(-rc) : "unknown error");
+    nanosleep(&(struct timespec){.tv_nsec = ACCEPT_ERROR_PAUSE_MS * 1000000L}, NULL);
+}
+
+/* Accepts the next request into x. Returns false once the worker stops. */
+static bool accept_next(server_t *s, int ep, exchange_t *x)
+{
+    while (!atomic_load(&s->stopping)) {
+        int rc = FCGX_Accept_r(&x->fcgx);
+        if (rc == 0)
+            return true;
+        if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
+            accept_error(s, rc);
+            continue;
+        }
+        struct epoll_event ev;
+        epoll_wait(ep, &ev, 1, IDLE_RECHECK_MS);
+    }
+    return false;
+}
 
 static void *worker_main(void *arg)
 {
     server_t *s = arg;
-    /* The thread's connection, for its whole life; closed below when the loop ends. */
+    /* The thread's connection and epoll set, for its whole life; closed when the loop ends. */
     db_t *db = db_open(s->cfg->database_url);
-    if (!db) {
+    int ep = accept_poller(s);
+    if (!db || ep < 0) {
         log_msg(LOG_ERROR, "worker thread could not start");
         abort();
     }
     exchange_t *x = exchange_get(s->listen_fd);
-    while (!atomic_load(&s->stopping)) {
-        if (FCGX_Accept_r(&x->fcgx) < 0)
-            break;
+    while (accept_next(s, ep, x)) {
         exchange_begin(x, s->cfg, db, s->track);
-        if (dispatch_request(&x->req) == DISPATCH_DEFERRED) {
+        if (dispatch_request(&x->req) == DISPATCH_DEFERRED)
             track_defer(s->track, x); /* answered by the spool's responder; this thread moves on */
-            x = exchange_get(s->listen_fd);
-            continue;
-        }
-        exchange_complete(x);
+        else
+            exchange_complete(x);
         x = exchange_get(s->listen_fd);
     }
     exchange_complete_unused(x);
+    close(ep);
     db_close(db);
     return NULL;
 }
@@ -69,16 +119,20 @@ static void *signal_main(void *arg)
 {
     server_t *s = arg;
     int sig = 0;
-    while (sigwait(&s->signals, &sig) != 0 || sig == SIGPIPE)
-        ;
+    for (;;) {
+        if (sigwait(&s->signals, &sig) != 0 || sig == SIGPIPE)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        log_msg(LOG_INFO, "SIGHUP ignored: a worker is replaced through its supervisor (serve --workers)");
+    }
     log_msg(LOG_INFO, "signal %d: finishing requests in flight, then stopping", sig);
     atomic_store(&s->stopping, true);
-    FCGX_ShutdownPending();
-    shutdown(s->listen_fd, SHUT_RDWR); /* wakes threads blocked in accept() */
+    eventfd_write(s->stop_fd, 1); /* wakes every thread's epoll_wait */
     return NULL;
 }
 
-static int open_listener(const char *listen)
+int server_listen(const char *listen)
 {
     bool is_unix = strchr(listen, '/') != NULL;
     if (is_unix)
@@ -91,7 +145,39 @@ static int open_listener(const char *listen)
     return fd;
 }
 
-int server_run(const config_t *cfg)
+/* The listening socket, non-blocking: opened, or inherited (and checked). */
+static int listener(const config_t *cfg, int inherited)
+{
+    int fd = inherited;
+    struct stat st;
+    if (fd < 0) {
+        fd = server_listen(cfg->listen);
+        if (fd < 0) {
+            log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+            return -1;
+        }
+    } else if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+        log_msg(LOG_ERROR, "TRACKGEN_LISTEN_FD %d is not a socket", fd);
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        log_msg(LOG_ERROR, "cannot make the listening socket non-blocking: %s", strerror(errno));
+        return -1;
+    }
+    return fd;
+}
+
+static void report_ready(int ready_fd)
+{
+    if (ready_fd < 0)
+        return;
+    if (write(ready_fd, "R", 1) != 1)
+        log_msg(LOG_WARN, "cannot report readiness to the supervisor: %s", strerror(errno));
+    close(ready_fd);
+}
+
+int server_run(const config_t *cfg, int listen_fd, int ready_fd)
 {
     if (FCGX_Init() != 0) {
         log_msg(LOG_ERROR, "FCGX_Init failed");
@@ -99,13 +185,15 @@ int server_run(const config_t *cfg)
     }
     server_t s = {.cfg = cfg};
     atomic_init(&s.stopping, false);
+    atomic_init(&s.last_error_log_s, 0);
     sigemptyset(&s.signals);
     sigaddset(&s.signals, SIGTERM);
     sigaddset(&s.signals, SIGINT);
     sigaddset(&s.signals, SIGPIPE);
+    sigaddset(&s.signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &s.signals, NULL); /* inherited by every thread created below */
 
-    /* The tracking services first: the socket appears once the offer cache can answer clicks. */
+    /* The tracking services first: requests are accepted once the offer cache can answer clicks. */
     log_start_batching(); /* access lines leave in batches; on failure each is written at once */
     s.track = track_start(cfg);
     if (!s.track)
@@ -114,9 +202,11 @@ int server_run(const config_t *cfg)
         track_stop(s.track);
         return 1;
     }
-    s.listen_fd = open_listener(cfg->listen);
-    if (s.listen_fd < 0) {
-        log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+    s.listen_fd = listener(cfg, listen_fd);
+    s.stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (s.listen_fd < 0 || s.stop_fd < 0) {
+        if (s.stop_fd < 0)
+            log_msg(LOG_ERROR, "eventfd: %s", strerror(errno));
         dispatch_stop();
         track_stop(s.track);
         return 1;
@@ -134,6 +224,7 @@ int server_run(const config_t *cfg)
         }
     }
     log_msg(LOG_INFO, "serving on %s with %d threads", cfg->listen, cfg->threads);
+    report_ready(ready_fd);
     for (int i = 0; i < cfg->threads; i++)
         pthread_join(threads[i], NULL);
     pthread_join(sig_thread, NULL);
@@ -141,9 +232,10 @@ int server_run(const config_t *cfg)
     track_stop(s.track); /* no append can come any more; deferred answers are sent first */
     exchange_pool_free();
     dispatch_stop();
+    close(s.stop_fd);
     close(s.listen_fd);
-    if (strchr(cfg->listen, '/'))
-        unlink(cfg->listen);
+    if (listen_fd < 0 && strchr(cfg->listen, '/'))
+        unlink(cfg->listen); /* only a socket this process opened: an inherited one is the supervisor's */
     log_msg(LOG_INFO, "stopped");
     log_stop_batching();
     return 0;

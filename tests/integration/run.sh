@@ -20,8 +20,8 @@ cleanup() {
     local rc=$?
     stack_stop_all || true
     if [ $rc -ne 0 ]; then
-        echo "--- last lines of the worker logs ($WORK/log/trackgen-*.log) ---" >&2
-        tail -n 30 "$WORK"/log/trackgen-*.log >&2 || true
+        echo "--- last lines of the worker log ($WORK/log/trackgen.log) ---" >&2
+        tail -n 30 "$WORK"/log/trackgen.log >&2 || true
         echo "(stack directory kept: $WORK)" >&2
     elif [ -z "${KEEP_STACK:-}" ]; then
         rm -rf "$WORK"
@@ -55,7 +55,7 @@ stack_workers_start "$BIN"
 stack_nginx_start "127.0.0.1:$PORT"
 stack_wait_ready "$BASE_URL"
 
-# The tests stop and start PostgreSQL through this script.
+# The tests stop and start PostgreSQL and the workers through this script.
 cat >"$WORK/stack-ctl" <<CTL
 #!/usr/bin/env bash
 set -euo pipefail
@@ -67,16 +67,19 @@ export TRACKGEN_RATE_LIMIT="$TRACKGEN_RATE_LIMIT" TRACKGEN_CLICKS_RATE_LIMIT="$T
 case "\${1:-}" in
   pg-stop) stack_pg_stop ;;
   pg-start) stack_pg_start ;;
-  worker-kill) kill -KILL "\$(cat "\$(worker_pidfile "\$2")")" && rm -f "\$(worker_pidfile "\$2")" ;;
-  worker-start) stack_worker_start "$BIN" "\$2" ;;
+  worker-kill) p=\$(cat "\$(worker_pidfile "\$2")"); echo "\$p" >"\$(worker_pidfile "\$2").killed"; kill -KILL "\$p" ;;
+  worker-start) stack_worker_wait "\$2" "\$(cat "\$(worker_pidfile "\$2").killed" 2>/dev/null || true)" ;;
+  worker-pid) cat "\$(worker_pidfile "\$2")" ;;
+  workers-reload) stack_workers_reload ;;
+  workers-stop) stack_workers_stop ;;
+  workers-start) stack_workers_start "$BIN" ;;
   psql) shift; stack_psql -d trackgen "\$@" ;;
-  *) echo "usage: stack-ctl pg-stop|pg-start|worker-kill N|worker-start N" >&2; exit 2 ;;
+  *) echo "usage: stack-ctl pg-stop|pg-start|worker-kill N|worker-start N|worker-pid N|workers-reload|workers-stop|workers-start|psql ARGS" >&2; exit 2 ;;
 esac
 CTL
 chmod +x "$WORK/stack-ctl"
 
-export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_OPENAPI=$ROOT/openapi/openapi.yaml
-export TG_STACK_DIR=$WORK # run/trackgen-N.pid: the worker processes, for tests that limit them (prlimit)
+export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_STACK_DIR=$WORK TG_OPENAPI=$ROOT/openapi/openapi.yaml
 export TG_MAX_BODY=$TRACKGEN_MAX_BODY TG_RATE_LIMIT=$TRACKGEN_RATE_LIMIT TG_CLICKS_RATE_LIMIT=$TRACKGEN_CLICKS_RATE_LIMIT
 set +e
 (cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs})
@@ -91,8 +94,8 @@ if [ ${#reports[@]} -gt 0 ]; then
     cat "${reports[@]}" >&2
     status=1
 fi
-if grep -q "runtime error:" "$WORK"/log/trackgen-*.log; then
-    grep -h "runtime error:" "$WORK"/log/trackgen-*.log >&2
+if grep -q "runtime error:" "$WORK"/log/trackgen.log; then
+    grep -h "runtime error:" "$WORK"/log/trackgen.log >&2
     status=1
 fi
 exit $status
