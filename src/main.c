@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "cli/keys.h"
 #include "db/migrate.h"
 #include "http/server.h"
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
     log_set_level(cfg.log_level);
     int rc;
     if (serve) {
-        rc = server_run(&cfg, listen_fd, ready_fd);
+        rc = server_run(&cfg, trackgen_app(), listen_fd, ready_fd);
     } else if (strcmp(cmd, "migrate") == 0) {
         if (argc == 2)
             rc = migrate_run(cfg.database_url, "sql/migrations");

@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/auth.h"
-#include "api/routes.h"
-#include "db/db.h"
 #include "http/cors.h"
 #include "http/ratelimit_table.h"
 #include "http/response.h"
@@ -21,6 +18,8 @@
 /* The rate limiters' table, shared with the host's other worker processes; NULL when every limit
  * is off. Opened by dispatch_start, closed by dispatch_stop; used by every thread in between. */
 static ratelimit_table_t *limits;
+/* The application: set by dispatch_start, read by every thread after. */
+static const app_t *app;
 
 /* One request's rate-limit outcome, for its response headers. */
 typedef struct {
@@ -29,8 +28,9 @@ typedef struct {
     ratelimit_decision_t decision;
 } rate_state_t;
 
-int dispatch_start(const config_t *cfg)
+int dispatch_start(const config_t *cfg, const app_t *the_app)
 {
+    app = the_app;
     if (cfg->rate_limit == 0 && cfg->clicks_rate_limit == 0)
         return 0;
     char path[4096];
@@ -101,18 +101,14 @@ static void rate_limit_headers(request_t *r, const rate_state_t *st)
 /* True if some route of this path with the given method may be called from any origin. */
 static bool path_cors_any(request_t *r, const char *method)
 {
-    size_t n;
-    const route_t *routes = routes_table(&n);
     route_match_t m;
-    return method && router_match(routes, n, method, r->path, r->path_len, &m) == ROUTE_MATCH
+    return method && router_match(app->routes, app->nroutes, method, r->path, r->path_len, &m) == ROUTE_MATCH
            && (m.route->flags & ROUTE_CORS_ANY);
 }
 
 static int answer_options(request_t *r)
 {
-    size_t n;
-    const route_t *routes = routes_table(&n);
-    if (router_match(routes, n, "OPTIONS", r->path, r->path_len, &r->match) == ROUTE_NO_PATH)
+    if (router_match(app->routes, app->nroutes, "OPTIONS", r->path, r->path_len, &r->match) == ROUTE_NO_PATH)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     if (cors_is_preflight(r))
         cors_preflight_headers(r, r->match.allow,
@@ -136,9 +132,7 @@ static int route_and_run(request_t *r, rate_state_t *rate)
     if (strcmp(r->method, "OPTIONS") == 0)
         return answer_options(r);
 
-    size_t n;
-    const route_t *routes = routes_table(&n);
-    switch (router_match(routes, n, r->method, r->path, r->path_len, &r->match)) {
+    switch (router_match(app->routes, app->nroutes, r->method, r->path, r->path_len, &r->match)) {
     case ROUTE_NO_PATH:
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     case ROUTE_NO_METHOD:
@@ -151,7 +145,7 @@ static int route_and_run(request_t *r, rate_state_t *rate)
     if (parse_query(r, route) < 0)
         return -1;
     int auth = route->flags & ROUTE_AUTH_MASK;
-    if (auth != ROUTE_PUBLIC && auth_authenticate(r) < 0)
+    if (auth != ROUTE_PUBLIC && app->authenticate(r) < 0)
         return -1;
     if (rate_limit(r, route, rate) < 0)
         return -1;
@@ -173,7 +167,7 @@ dispatch_result_t dispatch_request(request_t *r)
     req_init_from_fcgi(r);
     rate_state_t rate = {0};
     int rc = route_and_run(r, &rate);
-    db_rollback(r->db); /* no-op unless a handler left a transaction open: nothing partial is kept */
+    app->request_done(r); /* e.g. no transaction outlives its handler: nothing partial is kept */
     if (rc < 0 || problem_has(&r->problem)) {
         if (!problem_has(&r->problem))
             problem_set(&r->problem, PROBLEM_INTERNAL, NULL);

@@ -6,14 +6,16 @@
 #ifndef TRACKGEN_DISPATCH_H
 #define TRACKGEN_DISPATCH_H
 
+#include "http/app.h"
 #include "http/request.h"
 
 typedef enum { DISPATCH_SEND = 0, DISPATCH_DEFERRED } dispatch_result_t;
 
-/* Opens what every request shares across the host's worker processes (the rate limiters' table
- * in cfg->spool_dir, unless every limit is off). Call once at start, after the spool directory
- * exists; returns -1 (logged) on failure. dispatch_stop releases it at exit. */
-int dispatch_start(const config_t *cfg);
+/* Takes the application whose routes requests are dispatched to (borrowed until dispatch_stop)
+ * and opens what every request shares across the host's worker processes (the rate limiters'
+ * table in cfg->spool_dir, unless every limit is off). Call once at start, after the spool
+ * directory exists; returns -1 (logged) on failure. dispatch_stop releases it at exit. */
+int dispatch_start(const config_t *cfg, const app_t *app);
 void dispatch_stop(void);
 
 /* Runs the request up to a complete response. DISPATCH_SEND: call dispatch_send() now.

@@ -25,11 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db/db.h"
 #include "http/dispatch.h"
 #include "http/exchange.h"
 #include "http/response.h"
-#include "track/track.h"
 #include "util/arena.h"
 #include "util/log.h"
 
@@ -42,7 +40,8 @@
 
 typedef struct {
     const config_t *cfg;
-    track_t *track;
+    const app_t *app;
+    struct track *track; /* the app's services */
     int listen_fd;
     int stop_fd; /* eventfd, readable once the worker stops */
     atomic_bool stopping;
@@ -90,11 +89,21 @@ static bool accept_next(server_t *s, int ep, exchange_t *x)
     return false;
 }
 
+/* A deferred exchange's line is durable (or could not be made so): answer it now. */
+static void deferred_done(void *ctx, bool durable)
+{
+    exchange_t *x = ctx;
+    if (!durable)
+        x->req.defer.failed(&x->req);
+    exchange_complete(x);
+}
+
 static void *worker_main(void *arg)
 {
     server_t *s = arg;
-    /* The thread's connection and epoll set, for its whole life; closed when the loop ends. */
-    db_t *db = db_open(s->cfg->database_url);
+    /* The thread's handle (a database connection) and epoll set, for its whole life; closed when
+     * the loop ends. */
+    struct db *db = s->app->thread_open(s->cfg);
     int ep = accept_poller(s);
     if (!db || ep < 0) {
         log_msg(LOG_ERROR, "worker thread could not start");
@@ -103,15 +112,15 @@ static void *worker_main(void *arg)
     exchange_t *x = exchange_get(s->listen_fd);
     while (accept_next(s, ep, x)) {
         exchange_begin(x, s->cfg, db, s->track);
-        if (dispatch_request(&x->req) == DISPATCH_DEFERRED)
-            track_defer(s->track, x); /* answered by the spool's responder; this thread moves on */
+        if (dispatch_request(&x->req) == DISPATCH_DEFERRED) /* answered later, elsewhere; this thread moves on */
+            s->app->defer(s->track, x->req.defer.line, x->req.defer.len, deferred_done, x);
         else
             exchange_complete(x);
         x = exchange_get(s->listen_fd);
     }
     exchange_complete_unused(x);
     close(ep);
-    db_close(db);
+    s->app->thread_close(db);
     return NULL;
 }
 
@@ -177,13 +186,13 @@ static void report_ready(int ready_fd)
     close(ready_fd);
 }
 
-int server_run(const config_t *cfg, int listen_fd, int ready_fd)
+int server_run(const config_t *cfg, const app_t *app, int listen_fd, int ready_fd)
 {
     if (FCGX_Init() != 0) {
         log_msg(LOG_ERROR, "FCGX_Init failed");
         return 1;
     }
-    server_t s = {.cfg = cfg};
+    server_t s = {.cfg = cfg, .app = app};
     atomic_init(&s.stopping, false);
     atomic_init(&s.last_error_log_s, 0);
     sigemptyset(&s.signals);
@@ -193,13 +202,14 @@ int server_run(const config_t *cfg, int listen_fd, int ready_fd)
     sigaddset(&s.signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &s.signals, NULL); /* inherited by every thread created below */
 
-    /* The tracking services first: requests are accepted once the offer cache can answer clicks. */
+    /* The services first: requests are accepted once they can be served (the offer cache can
+     * answer clicks). */
     log_start_batching(); /* access lines leave in batches; on failure each is written at once */
-    s.track = track_start(cfg);
+    s.track = app->services_start(cfg);
     if (!s.track)
         return 1;
-    if (dispatch_start(cfg) < 0) {
-        track_stop(s.track);
+    if (dispatch_start(cfg, app) < 0) {
+        app->services_stop(s.track);
         return 1;
     }
     s.listen_fd = listener(cfg, listen_fd);
@@ -208,7 +218,7 @@ int server_run(const config_t *cfg, int listen_fd, int ready_fd)
         if (s.stop_fd < 0)
             log_msg(LOG_ERROR, "eventfd: %s", strerror(errno));
         dispatch_stop();
-        track_stop(s.track);
+        app->services_stop(s.track);
         return 1;
     }
     pthread_t sig_thread;
@@ -229,7 +239,7 @@ int server_run(const config_t *cfg, int listen_fd, int ready_fd)
         pthread_join(threads[i], NULL);
     pthread_join(sig_thread, NULL);
     free(threads);
-    track_stop(s.track); /* no append can come any more; deferred answers are sent first */
+    app->services_stop(s.track); /* nothing can be deferred any more; deferred answers are sent first */
     exchange_pool_free();
     dispatch_stop();
     close(s.stop_fd);

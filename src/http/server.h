@@ -13,12 +13,13 @@
 #ifndef TRACKGEN_SERVER_H
 #define TRACKGEN_SERVER_H
 
+#include "http/app.h"
 #include "util/config.h"
 
-/* listen_fd: an inherited listening socket, or -1 to open cfg->listen (and remove a unix socket
+/* Serves app (borrowed for the run). listen_fd: an inherited listening socket, or -1 to open cfg->listen (and remove a unix socket
  * file at exit). ready_fd: -1, or a pipe written to (one byte, then closed) once the worker
  * accepts requests. Returns the process exit status. */
-int server_run(const config_t *cfg, int listen_fd, int ready_fd);
+int server_run(const config_t *cfg, const app_t *app, int listen_fd, int ready_fd);
 
 /* Opens a FastCGI listening socket on a unix path (a stale socket file is replaced, mode 0666:
  * the directory controls access) or host:port. Returns the fd, or -1 with errno set. */

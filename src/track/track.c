@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/exchange.h"
 #include "util/log.h"
 
 #define CACHE_FIRST_LOAD_WAIT_MS 5000
@@ -38,17 +37,9 @@ track_t *track_start(const config_t *cfg)
     return t;
 }
 
-static void deferred_done(void *ctx, bool durable)
+void track_defer(track_t *t, const char *line, size_t len, spool_done_fn done, void *ctx)
 {
-    exchange_t *x = ctx;
-    if (!durable)
-        x->req.defer.failed(&x->req);
-    exchange_complete(x);
-}
-
-void track_defer(track_t *t, struct exchange *x)
-{
-    spool_append_async(t->spool, x->req.defer.line, x->req.defer.len, deferred_done, x);
+    spool_append_async(t->spool, line, len, done, ctx);
 }
 
 void track_stop(track_t *t)

@@ -20,10 +20,9 @@ typedef struct track {
 
 /* Starts everything; returns NULL (and logs why) if the spool cannot be opened. */
 track_t *track_start(const config_t *cfg);
-struct exchange;
-/* Hands a deferred exchange to the spool: it is completed (answered, or on failure given its
- * failure response) on the responder thread once its line is durable. */
-void track_defer(track_t *t, struct exchange *x);
+/* Hands a deferred answer's spool line to the spool: done(ctx, durable) runs on the spool's
+ * responder thread once the line is durable (or could not be made so). */
+void track_defer(track_t *t, const char *line, size_t len, spool_done_fn done, void *ctx);
 /* Stops in the safe order: no more appends are possible when this is called. Accepts NULL. */
 void track_stop(track_t *t);
 
