@@ -2,7 +2,7 @@
 # test.sh — everything needed, then every test: installs missing packages, builds trackgen
 # twice (plain, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the cmocka unit
 # tests in both builds, fuzzes every parser of outside input for a few seconds each (libFuzzer,
-# tests/fuzz/run.sh), lints the OpenAPI spec and runs the integration suite against the real
+# tests/fuzz/run.sh), checks the C formatting, lints the OpenAPI spec and runs the integration suite against the real
 # stack (nginx → sanitizer-built workers → PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +15,12 @@ record() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed
 
 step "dependencies"
 deploy/install-deps.sh test
+
+step "formatting (clang-format --dry-run -Werror, the pinned .clang-format)"
+set +e
+git ls-files -z 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/unit/*.h' 'tests/fuzz/*.c' 'bench/*.c' \
+    | xargs -0 clang-format --dry-run -Werror; record $?
+set -e
 
 step "build (plain) and unit tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACKGEN_TESTS=ON >/dev/null

@@ -28,33 +28,29 @@ static const field_spec_t FIELDS[F_COUNT] = {
 
 static db_stmt_t INSERT = DB_STMT(API_KEYS_INSERT_SQL, 6, false);
 
-static db_stmt_t LIST = DB_STMT(
-    "SELECT " API_KEY_COLUMNS "\n"
-    "  FROM api_keys k\n"
-    " WHERE ($1::bigint IS NULL OR k.partner_id = $1)\n"
-    "   AND k.id > $2\n"
-    " ORDER BY k.id\n"
-    " LIMIT $3",
-    3, true);
+static db_stmt_t LIST = DB_STMT("SELECT " API_KEY_COLUMNS "\n"
+                                "  FROM api_keys k\n"
+                                " WHERE ($1::bigint IS NULL OR k.partner_id = $1)\n"
+                                "   AND k.id > $2\n"
+                                " ORDER BY k.id\n"
+                                " LIMIT $3",
+                                3, true);
 
-static db_stmt_t GET = DB_STMT(
-    "SELECT " API_KEY_COLUMNS "\n"
-    "  FROM api_keys k\n"
-    " WHERE k.id = $1",
-    1, true);
+static db_stmt_t GET = DB_STMT("SELECT " API_KEY_COLUMNS "\n"
+                               "  FROM api_keys k\n"
+                               " WHERE k.id = $1",
+                               1, true);
 
-static db_stmt_t SUMMARY = DB_STMT(
-    "SELECT k.id, k.prefix, k.name\n"
-    "  FROM api_keys k\n"
-    " WHERE k.id = $1",
-    1, true);
+static db_stmt_t SUMMARY = DB_STMT("SELECT k.id, k.prefix, k.name\n"
+                                   "  FROM api_keys k\n"
+                                   " WHERE k.id = $1",
+                                   1, true);
 
-static db_stmt_t REVOKE = DB_STMT(
-    "UPDATE api_keys\n"
-    "   SET revoked_at = coalesce(revoked_at, now())\n"
-    " WHERE id = $1\n"
-    "RETURNING id",
-    1, true);
+static db_stmt_t REVOKE = DB_STMT("UPDATE api_keys\n"
+                                  "   SET revoked_at = coalesce(revoked_at, now())\n"
+                                  " WHERE id = $1\n"
+                                  "RETURNING id",
+                                  1, true);
 
 int api_keys_list(request_t *r)
 {
@@ -90,7 +86,10 @@ int api_keys_create(request_t *r)
 
     apikey_t key;
     apikey_generate(&key);
-    const char *params[] = {key.prefix, key.hash_hex, v[F_ROLE].s, field_text(r->arena, &v[F_PARTNER_ID], &FIELDS[F_PARTNER_ID]),
+    const char *params[] = {key.prefix,
+                            key.hash_hex,
+                            v[F_ROLE].s,
+                            field_text(r->arena, &v[F_PARTNER_ID], &FIELDS[F_PARTNER_ID]),
                             field_text(r->arena, &v[F_NAME], &FIELDS[F_NAME]),
                             field_text(r->arena, &v[F_RATE_LIMIT], &FIELDS[F_RATE_LIMIT])};
     PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);

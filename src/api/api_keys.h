@@ -9,18 +9,18 @@
 
 /* The key as the API shows it (never the hash). */
 #define API_KEY_COLUMNS                                                                                                \
-    "k.id, k.prefix, k.role, k.partner_id, k.name, api_ts(k.created_at) AS created_at,\n"                             \
+    "k.id, k.prefix, k.role, k.partner_id, k.name, api_ts(k.created_at) AS created_at,\n"                              \
     "       api_ts(k.revoked_at) AS revoked_at, api_ts(k.last_used_at) AS last_used_at, k.rate_limit"
 
 /* INSERT of a key: $1 prefix, $2 SHA-256 hash in hex, $3 role, $4 partner_id, $5 name,
  * $6 rate_limit (NULL: the server's default).
  * Returns the key's columns as the API shows them. */
 #define API_KEYS_INSERT_SQL                                                                                            \
-    "WITH k AS (\n"                                                                                                     \
+    "WITH k AS (\n"                                                                                                    \
     "  INSERT INTO api_keys (prefix, key_hash, role, partner_id, name, rate_limit)\n"                                  \
     "  VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6)\n"                                                               \
-    "  RETURNING *)\n"                                                                                                  \
-    "SELECT " API_KEY_COLUMNS "\n"                                                                                      \
+    "  RETURNING *)\n"                                                                                                 \
+    "SELECT " API_KEY_COLUMNS "\n"                                                                                     \
     "  FROM k"
 
 int api_keys_list(request_t *r);

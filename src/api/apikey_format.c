@@ -41,8 +41,8 @@ void apikey_generate(apikey_t *k)
 
 bool apikey_parse(const char *s, size_t len, apikey_t *k)
 {
-    if (len != APIKEY_LEN || memcmp(s, "tg_", 3) != 0 || s[15] != '_' || !is_lower_hex(s + 3, 12)
-        || !is_lower_hex(s + 16, 64))
+    if (len != APIKEY_LEN || memcmp(s, "tg_", 3) != 0 || s[15] != '_' || !is_lower_hex(s + 3, 12) ||
+        !is_lower_hex(s + 16, 64))
         return false;
     memcpy(k->key, s, APIKEY_LEN);
     k->key[APIKEY_LEN] = '\0';

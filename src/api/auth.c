@@ -10,28 +10,28 @@
 #include "api/apikey_format.h"
 #include "db/db.h"
 
-static db_stmt_t KEY_BY_PREFIX = DB_STMT(
-    "SELECT k.id, k.role, k.partner_id, encode(k.key_hash, 'hex') AS key_hash,\n"
-    "       k.revoked_at IS NOT NULL AS revoked,\n"
-    "       coalesce(p.status <> 'active', false) AS partner_inactive,\n"
-    "       (k.last_used_at IS NULL OR k.last_used_at < now() - interval '60 seconds') AS stale,\n"
-    "       k.rate_limit\n"
-    "  FROM api_keys k\n"
-    "  LEFT JOIN partners p ON p.id = k.partner_id\n"
-    " WHERE k.prefix = $1",
-    1, true);
+static db_stmt_t KEY_BY_PREFIX =
+    DB_STMT("SELECT k.id, k.role, k.partner_id, encode(k.key_hash, 'hex') AS key_hash,\n"
+            "       k.revoked_at IS NOT NULL AS revoked,\n"
+            "       coalesce(p.status <> 'active', false) AS partner_inactive,\n"
+            "       (k.last_used_at IS NULL OR k.last_used_at < now() - interval '60 seconds') AS stale,\n"
+            "       k.rate_limit\n"
+            "  FROM api_keys k\n"
+            "  LEFT JOIN partners p ON p.id = k.partner_id\n"
+            " WHERE k.prefix = $1",
+            1, true);
 
 /* Concurrent requests with the same key must not queue on its row lock: whoever holds it
  * refreshes the timestamp, the others skip. */
-static db_stmt_t KEY_TOUCH = DB_STMT(
-    "UPDATE api_keys\n"
-    "   SET last_used_at = now()\n"
-    " WHERE id = (SELECT id\n"
-    "               FROM api_keys\n"
-    "              WHERE id = $1\n"
-    "                AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')\n"
-    "                FOR UPDATE SKIP LOCKED)",
-    1, true);
+static db_stmt_t KEY_TOUCH =
+    DB_STMT("UPDATE api_keys\n"
+            "   SET last_used_at = now()\n"
+            " WHERE id = (SELECT id\n"
+            "               FROM api_keys\n"
+            "              WHERE id = $1\n"
+            "                AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')\n"
+            "                FOR UPDATE SKIP LOCKED)",
+            1, true);
 
 /* The presented key: Bearer token first, then X-Api-Key. */
 static const char *presented_key(const request_t *r)

@@ -25,7 +25,8 @@
 #define UA_MAX_BYTES 1024
 #define REFERER_MAX_BYTES 2048
 
-_Static_assert(LINK_URL_MAX_BYTES + 1024 <= RESP_HEADERS_MAX, "a Location of the longest link fits the response headers");
+_Static_assert(LINK_URL_MAX_BYTES + 1024 <= RESP_HEADERS_MAX,
+               "a Location of the longest link fits the response headers");
 
 static const char NOT_FOUND_HTML[] =
     "<!doctype html><title>Link not found</title><h1>Link not found</h1><p>This tracking link is not valid.</p>\n";
@@ -107,8 +108,7 @@ static void transaction_id(const request_t *r, char out[33])
 }
 
 /* Fills the parts of a hit that come from the request and the token. */
-static void hit_from_request(request_t *r, const token_claims_t *t, const char *kind, const link_params_t *lp,
-                             hit_t *h)
+static void hit_from_request(request_t *r, const token_claims_t *t, const char *kind, const link_params_t *lp, hit_t *h)
 {
     memset(h, 0, sizeof *h);
     transaction_id(r, h->transaction_id);
@@ -205,8 +205,8 @@ static const char *click_location(request_t *r, const click_route_t *route, hit_
     const char *candidates[] = {route->url, route->fallback, r->cfg->fallback_url};
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
         const char *location = candidates[i] ? destination(r, candidates[i], h) : NULL;
-        if (i == 0 && route->url && !location
-            && (strcmp(h->outcome, "redirected") == 0 || strcmp(h->outcome, "fallback_url_inactive") == 0))
+        if (i == 0 && route->url && !location &&
+            (strcmp(h->outcome, "redirected") == 0 || strcmp(h->outcome, "fallback_url_inactive") == 0))
             h->outcome = "fallback_too_long";
         if (location)
             return location;
@@ -246,8 +246,8 @@ int click_redirect(request_t *r)
         return 0;
     if (!location)
         return html(r, 404, UNAVAILABLE_HTML, sizeof UNAVAILABLE_HTML - 1);
-    if (resp_header(r, "Location", "%s", location) < 0
-        || resp_header(r, "Referrer-Policy", "no-referrer-when-downgrade") < 0)
+    if (resp_header(r, "Location", "%s", location) < 0 ||
+        resp_header(r, "Referrer-Policy", "no-referrer-when-downgrade") < 0)
         return -1;
     return resp_bytes(r, 302, NULL, NULL, 0);
 }
@@ -280,9 +280,8 @@ int click_direct(request_t *r)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, "No tracking link has this token.");
     click_route_t route;
     if (!offer_cache_route(r->track->cache, &t, NULL, r->arena, &route))
-        return problem_set(&r->problem, offer_cache_ready(r->track->cache) ? PROBLEM_NOT_FOUND
-                                                                            : PROBLEM_SERVICE_UNAVAILABLE,
-                           NULL);
+        return problem_set(&r->problem,
+                           offer_cache_ready(r->track->cache) ? PROBLEM_NOT_FOUND : PROBLEM_SERVICE_UNAVAILABLE, NULL);
     link_params_t lp;
     link_params_from_body(r, &v[F_SOURCE_ID], &DIRECT_FIELDS[F_SOURCE_ID], &lp);
     hit_t h;

@@ -12,15 +12,13 @@
 #include "http/response.h"
 #include "track/track.h"
 
-static db_stmt_t SCHEMA_VERSION = DB_STMT(
-    "SELECT max(version)\n"
-    "  FROM schema_migrations",
-    0, true);
+static db_stmt_t SCHEMA_VERSION = DB_STMT("SELECT max(version)\n"
+                                          "  FROM schema_migrations",
+                                          0, true);
 
-static db_stmt_t QUARANTINED = DB_STMT(
-    "SELECT count(*)\n"
-    "  FROM hit_quarantine",
-    0, true);
+static db_stmt_t QUARANTINED = DB_STMT("SELECT count(*)\n"
+                                       "  FROM hit_quarantine",
+                                       0, true);
 
 int health_live(request_t *r)
 {

@@ -8,14 +8,14 @@
 #include "db/db.h"
 
 /* $1 id after which the page starts, $2 rows. */
-static db_stmt_t LIST = DB_STMT(
-    "SELECT q.id, q.transaction_id, q.sqlstate, q.error, q.constraint_name AS \"constraint\",\n"
-    "       q.row_text AS row, q.segment, api_ts(q.quarantined_at) AS quarantined_at\n"
-    "  FROM hit_quarantine q\n"
-    " WHERE q.id > $1\n"
-    " ORDER BY q.id\n"
-    " LIMIT $2",
-    2, true);
+static db_stmt_t LIST =
+    DB_STMT("SELECT q.id, q.transaction_id, q.sqlstate, q.error, q.constraint_name AS \"constraint\",\n"
+            "       q.row_text AS row, q.segment, api_ts(q.quarantined_at) AS quarantined_at\n"
+            "  FROM hit_quarantine q\n"
+            " WHERE q.id > $1\n"
+            " ORDER BY q.id\n"
+            " LIMIT $2",
+            2, true);
 
 int hit_quarantine_list(request_t *r)
 {

@@ -18,22 +18,23 @@ static const char *const KINDS[] = {"click", "impression", NULL};
 /* $1 partner scope (NULL: all), $2 kind, $3 offer_id, $4 from, $5 to (microseconds since the epoch),
  * $6/$7 cursor (hit_at in microseconds, transaction_id), $8 rows. Times travel as integers, so no
  * input can make PostgreSQL refuse them, and microseconds are exact both ways. */
-static db_stmt_t LIST = DB_STMT(
-    "SELECT h.transaction_id, h.kind, api_ts(h.hit_at) AS hit_at, h.partner_id, h.offer_id, h.offer_url_id,\n"
-    "       h.source_id, h.sub1, h.sub2, h.sub3, h.sub4, h.sub5, host(h.ip) AS ip, h.user_agent, h.referer,\n"
-    "       h.outcome, h.is_bot, h.is_unique,\n"
-    "       (extract(epoch FROM h.hit_at) * 1000000)::bigint || ':' || h.transaction_id AS page_key\n"
-    "  FROM hits h\n"
-    " WHERE ($1::bigint IS NULL OR h.partner_id = $1)\n"
-    "   AND ($2::text IS NULL OR h.kind = $2)\n"
-    "   AND ($3::bigint IS NULL OR h.offer_id = $3)\n"
-    "   AND ($4::bigint IS NULL OR h.hit_at >= timestamptz 'epoch' + $4::bigint * interval '1 microsecond')\n"
-    "   AND ($5::bigint IS NULL OR h.hit_at < timestamptz 'epoch' + $5::bigint * interval '1 microsecond')\n"
-    "   AND ($6::bigint IS NULL\n"
-    "        OR (h.hit_at, h.transaction_id) < (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7::text))\n"
-    " ORDER BY h.hit_at DESC, h.transaction_id DESC\n"
-    " LIMIT $8",
-    8, true);
+static db_stmt_t LIST =
+    DB_STMT("SELECT h.transaction_id, h.kind, api_ts(h.hit_at) AS hit_at, h.partner_id, h.offer_id, h.offer_url_id,\n"
+            "       h.source_id, h.sub1, h.sub2, h.sub3, h.sub4, h.sub5, host(h.ip) AS ip, h.user_agent, h.referer,\n"
+            "       h.outcome, h.is_bot, h.is_unique,\n"
+            "       (extract(epoch FROM h.hit_at) * 1000000)::bigint || ':' || h.transaction_id AS page_key\n"
+            "  FROM hits h\n"
+            " WHERE ($1::bigint IS NULL OR h.partner_id = $1)\n"
+            "   AND ($2::text IS NULL OR h.kind = $2)\n"
+            "   AND ($3::bigint IS NULL OR h.offer_id = $3)\n"
+            "   AND ($4::bigint IS NULL OR h.hit_at >= timestamptz 'epoch' + $4::bigint * interval '1 microsecond')\n"
+            "   AND ($5::bigint IS NULL OR h.hit_at < timestamptz 'epoch' + $5::bigint * interval '1 microsecond')\n"
+            "   AND ($6::bigint IS NULL\n"
+            "        OR (h.hit_at, h.transaction_id) < (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', "
+            "$7::text))\n"
+            " ORDER BY h.hit_at DESC, h.transaction_id DESC\n"
+            " LIMIT $8",
+            8, true);
 
 /* An optional RFC 3339 query time as microseconds since the epoch (an SQL parameter), or NULL. */
 static int time_param(request_t *r, const char *name, const char **out)

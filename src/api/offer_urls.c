@@ -18,58 +18,53 @@ static const field_spec_t FIELDS[F_COUNT] = {
 };
 
 #define URL_COLUMNS                                                                                                    \
-    "u.id, u.offer_id, u.name, u.destination_url, u.status,\n"                                                        \
+    "u.id, u.offer_id, u.name, u.destination_url, u.status,\n"                                                         \
     "       api_ts(u.created_at) AS created_at, api_ts(u.updated_at) AS updated_at"
 
-static db_stmt_t LIST = DB_STMT(
-    "SELECT " URL_COLUMNS "\n"
-    "  FROM offer_urls u\n"
-    " WHERE u.offer_id = $1\n"
-    "   AND u.id > $2\n"
-    " ORDER BY u.id\n"
-    " LIMIT $3",
-    3, true);
+static db_stmt_t LIST = DB_STMT("SELECT " URL_COLUMNS "\n"
+                                "  FROM offer_urls u\n"
+                                " WHERE u.offer_id = $1\n"
+                                "   AND u.id > $2\n"
+                                " ORDER BY u.id\n"
+                                " LIMIT $3",
+                                3, true);
 
-static db_stmt_t GET = DB_STMT(
-    "SELECT " URL_COLUMNS "\n"
-    "  FROM offer_urls u\n"
-    " WHERE u.offer_id = $1\n"
-    "   AND u.id = $2",
-    2, true);
+static db_stmt_t GET = DB_STMT("SELECT " URL_COLUMNS "\n"
+                               "  FROM offer_urls u\n"
+                               " WHERE u.offer_id = $1\n"
+                               "   AND u.id = $2",
+                               2, true);
 
-static db_stmt_t GET_FOR_UPDATE = DB_STMT(
-    "SELECT " URL_COLUMNS "\n"
-    "  FROM offer_urls u\n"
-    " WHERE u.offer_id = $1\n"
-    "   AND u.id = $2\n"
-    "   FOR UPDATE",
-    2, false);
+static db_stmt_t GET_FOR_UPDATE = DB_STMT("SELECT " URL_COLUMNS "\n"
+                                          "  FROM offer_urls u\n"
+                                          " WHERE u.offer_id = $1\n"
+                                          "   AND u.id = $2\n"
+                                          "   FOR UPDATE",
+                                          2, false);
 
-static db_stmt_t INSERT = DB_STMT(
-    "WITH u AS (\n"
-    "  INSERT INTO offer_urls (offer_id, name, destination_url, status)\n"
-    "  SELECT o.id, $2, $3, coalesce($4, 'active')\n"
-    "    FROM offers o\n"
-    "   WHERE o.id = $1\n"
-    "  RETURNING *)\n"
-    "SELECT " URL_COLUMNS "\n"
-    "  FROM u",
-    4, false);
+static db_stmt_t INSERT = DB_STMT("WITH u AS (\n"
+                                  "  INSERT INTO offer_urls (offer_id, name, destination_url, status)\n"
+                                  "  SELECT o.id, $2, $3, coalesce($4, 'active')\n"
+                                  "    FROM offers o\n"
+                                  "   WHERE o.id = $1\n"
+                                  "  RETURNING *)\n"
+                                  "SELECT " URL_COLUMNS "\n"
+                                  "  FROM u",
+                                  4, false);
 
-static db_stmt_t UPDATE = DB_STMT(
-    "UPDATE offer_urls\n"
-    "   SET name = $3, destination_url = $4, status = coalesce($5, 'active'), updated_at = now()\n"
-    " WHERE offer_id = $1\n"
-    "   AND id = $2",
-    5, false);
+static db_stmt_t UPDATE =
+    DB_STMT("UPDATE offer_urls\n"
+            "   SET name = $3, destination_url = $4, status = coalesce($5, 'active'), updated_at = now()\n"
+            " WHERE offer_id = $1\n"
+            "   AND id = $2",
+            5, false);
 
-static db_stmt_t ARCHIVE = DB_STMT(
-    "UPDATE offer_urls\n"
-    "   SET status = 'archived', updated_at = now()\n"
-    " WHERE offer_id = $1\n"
-    "   AND id = $2\n"
-    "RETURNING id",
-    2, true);
+static db_stmt_t ARCHIVE = DB_STMT("UPDATE offer_urls\n"
+                                   "   SET status = 'archived', updated_at = now()\n"
+                                   " WHERE offer_id = $1\n"
+                                   "   AND id = $2\n"
+                                   "RETURNING id",
+                                   2, true);
 
 static const char *offer_id(request_t *r)
 {
@@ -101,7 +96,8 @@ int offer_urls_get(request_t *r)
 int offer_urls_create(request_t *r)
 {
     const char *keys[] = {offer_id(r)};
-    return create_from_body(r, FIELDS, F_COUNT, &INSERT, keys, 1, arena_printf(r->arena, "/v1/offers/%s/urls", keys[0]));
+    return create_from_body(r, FIELDS, F_COUNT, &INSERT, keys, 1,
+                            arena_printf(r->arena, "/v1/offers/%s/urls", keys[0]));
 }
 
 int offer_urls_update(request_t *r)

@@ -18,7 +18,7 @@ int offers_exists(request_t *r, const char *id);
 /* The predicate "the caller may see offer o", with $1 = scope_param() (NULL for admins).
  * Shared by every query that shows offers to partners. */
 #define OFFER_VISIBLE_TO_SCOPE                                                                                         \
-    "($1::bigint IS NULL OR (o.status <> 'archived' AND (o.visibility = 'public' OR EXISTS (\n"                       \
+    "($1::bigint IS NULL OR (o.status <> 'archived' AND (o.visibility = 'public' OR EXISTS (\n"                        \
     "     SELECT 1 FROM offer_partner_access a WHERE a.offer_id = o.id AND a.partner_id = $1))))"
 
 #endif

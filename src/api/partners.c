@@ -19,49 +19,43 @@ static const field_spec_t FIELDS[F_COUNT] = {
 #define PARTNER_COLUMNS                                                                                                \
     "p.id, p.name, p.email, p.status, api_ts(p.created_at) AS created_at, api_ts(p.updated_at) AS updated_at"
 
-static db_stmt_t LIST = DB_STMT(
-    "SELECT " PARTNER_COLUMNS "\n"
-    "  FROM partners p\n"
-    " WHERE ($1::text IS NULL OR p.status = $1)\n"
-    "   AND p.id > $2\n"
-    " ORDER BY p.id\n"
-    " LIMIT $3",
-    3, true);
+static db_stmt_t LIST = DB_STMT("SELECT " PARTNER_COLUMNS "\n"
+                                "  FROM partners p\n"
+                                " WHERE ($1::text IS NULL OR p.status = $1)\n"
+                                "   AND p.id > $2\n"
+                                " ORDER BY p.id\n"
+                                " LIMIT $3",
+                                3, true);
 
-static db_stmt_t GET = DB_STMT(
-    "SELECT " PARTNER_COLUMNS "\n"
-    "  FROM partners p\n"
-    " WHERE p.id = $1",
-    1, true);
+static db_stmt_t GET = DB_STMT("SELECT " PARTNER_COLUMNS "\n"
+                               "  FROM partners p\n"
+                               " WHERE p.id = $1",
+                               1, true);
 
-static db_stmt_t GET_FOR_UPDATE = DB_STMT(
-    "SELECT " PARTNER_COLUMNS "\n"
-    "  FROM partners p\n"
-    " WHERE p.id = $1\n"
-    "   FOR UPDATE",
-    1, false);
+static db_stmt_t GET_FOR_UPDATE = DB_STMT("SELECT " PARTNER_COLUMNS "\n"
+                                          "  FROM partners p\n"
+                                          " WHERE p.id = $1\n"
+                                          "   FOR UPDATE",
+                                          1, false);
 
-static db_stmt_t INSERT = DB_STMT(
-    "WITH p AS (\n"
-    "  INSERT INTO partners (name, email, status)\n"
-    "  VALUES ($1, $2, coalesce($3, 'active'))\n"
-    "  RETURNING *)\n"
-    "SELECT " PARTNER_COLUMNS "\n"
-    "  FROM p",
-    3, false);
+static db_stmt_t INSERT = DB_STMT("WITH p AS (\n"
+                                  "  INSERT INTO partners (name, email, status)\n"
+                                  "  VALUES ($1, $2, coalesce($3, 'active'))\n"
+                                  "  RETURNING *)\n"
+                                  "SELECT " PARTNER_COLUMNS "\n"
+                                  "  FROM p",
+                                  3, false);
 
-static db_stmt_t UPDATE = DB_STMT(
-    "UPDATE partners\n"
-    "   SET name = $2, email = $3, status = coalesce($4, 'active'), updated_at = now()\n"
-    " WHERE id = $1",
-    4, false);
+static db_stmt_t UPDATE = DB_STMT("UPDATE partners\n"
+                                  "   SET name = $2, email = $3, status = coalesce($4, 'active'), updated_at = now()\n"
+                                  " WHERE id = $1",
+                                  4, false);
 
-static db_stmt_t SUSPEND = DB_STMT(
-    "UPDATE partners\n"
-    "   SET status = 'suspended', updated_at = now()\n"
-    " WHERE id = $1\n"
-    "RETURNING id",
-    1, true);
+static db_stmt_t SUSPEND = DB_STMT("UPDATE partners\n"
+                                   "   SET status = 'suspended', updated_at = now()\n"
+                                   " WHERE id = $1\n"
+                                   "RETURNING id",
+                                   1, true);
 
 static const char *partner_id(request_t *r)
 {

@@ -22,7 +22,7 @@
 #define QR_IMAGE_MAX (8 * 1024 * 1024) /* far above the largest image: 2048 px, version 40 */
 #define QR_CACHE_CONTROL "public, max-age=86400"
 
-const char *const QR_LINK_QUERY[] = {"source_id", "sub1", "sub2", "sub3", "sub4", "sub5", "size",
+const char *const QR_LINK_QUERY[] = {"source_id", "sub1", "sub2", "sub3", "sub4",     "sub5", "size",
                                      "margin",    "ecc",  "fg",   "bg",   "download", NULL};
 const char *const QR_DATA_QUERY[] = {"data", "size", "margin", "ecc", "fg", "bg", "download", "format", NULL};
 
@@ -47,13 +47,13 @@ static void drawing_init(void)
 static const char *image_etag(request_t *r, const char *data, size_t len, const qr_options_t *o)
 {
     char opts[96];
-    int n = snprintf(opts, sizeof opts, "qr2|%d|%d|%d|%c|%02x%02x%02x|%02x%02x%02x|%d|", o->format, o->size,
-                     o->margin, o->ecc, o->fg.r, o->fg.g, o->fg.b, o->bg.r, o->bg.g, o->bg.b, o->download);
+    int n = snprintf(opts, sizeof opts, "qr2|%d|%d|%d|%c|%02x%02x%02x|%02x%02x%02x|%d|", o->format, o->size, o->margin,
+                     o->ecc, o->fg.r, o->fg.g, o->fg.b, o->bg.r, o->bg.g, o->bg.b, o->download);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || !EVP_DigestUpdate(ctx, opts, (size_t)n)
-        || !EVP_DigestUpdate(ctx, data, len) || !EVP_DigestFinal_ex(ctx, md, &md_len))
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || !EVP_DigestUpdate(ctx, opts, (size_t)n) ||
+        !EVP_DigestUpdate(ctx, data, len) || !EVP_DigestFinal_ex(ctx, md, &md_len))
         abort();
     EVP_MD_CTX_free(ctx);
     char hex[41];
@@ -115,9 +115,9 @@ static int respond_image(request_t *r, const char *data, size_t len, const qr_op
     sem_post(&drawing_slots);
     if (rc < 0)
         return -1;
-    if ((o->download
-         && resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]) < 0)
-        || resp_header(r, "X-Content-Type-Options", "nosniff") < 0)
+    if ((o->download &&
+         resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]) < 0) ||
+        resp_header(r, "X-Content-Type-Options", "nosniff") < 0)
         return -1;
     return resp_bytes(r, 200, MEDIA_TYPE[o->format], img.data, img.len);
 }
@@ -148,15 +148,16 @@ int qr_link_image(request_t *r)
     const char *dot = file ? memrchr(file, '.', len) : NULL;
     size_t token_len = dot ? (size_t)(dot - file) : 0;
     size_t ext_len = dot ? len - token_len - 1 : 0;
-    qr_format_t format = !dot                                          ? QR_FORMAT_NONE
+    qr_format_t format = !dot                                              ? QR_FORMAT_NONE
                          : ext_len == 3 && strncmp(dot + 1, "png", 3) == 0 ? QR_FORMAT_PNG
                          : ext_len == 3 && strncmp(dot + 1, "svg", 3) == 0 ? QR_FORMAT_SVG
                                                                            : QR_FORMAT_NONE;
     token_claims_t claims;
     const char *secret = r->cfg->secret;
-    if (format == QR_FORMAT_NONE
-        || !token_verify(file, token_len, (const unsigned char *)secret, strlen(secret), &claims))
-        return problem_set(&r->problem, PROBLEM_NOT_FOUND, "No tracking link has this token (use /qr/{token}.png or .svg).");
+    if (format == QR_FORMAT_NONE ||
+        !token_verify(file, token_len, (const unsigned char *)secret, strlen(secret), &claims))
+        return problem_set(&r->problem, PROBLEM_NOT_FOUND,
+                           "No tracking link has this token (use /qr/{token}.png or .svg).");
     link_params_t lp;
     int bad = link_params(r, &lp);
     bad |= qr_options_parse(&r->query, &o, &r->problem);

@@ -171,8 +171,8 @@ static void json_release(void *p)
     json_decref(p);
 }
 
-int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t *specs, size_t n,
-                       field_value_t *out, bool *changed)
+int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t *specs, size_t n, field_value_t *out,
+                       bool *changed)
 {
     json_t *patch;
     if (req_json_body(r, &patch) < 0)

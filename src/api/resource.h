@@ -51,8 +51,8 @@ int body_validated(request_t *r, const field_spec_t *specs, size_t n, field_valu
 /* For PATCH: takes row 0 of current (columns named like the specs), applies the request body as
  * an RFC 7396 merge patch, validates the merged object into out. *changed tells whether the merge
  * changed anything. Returns 0 or -1. */
-int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t *specs, size_t n,
-                       field_value_t *out, bool *changed);
+int body_merge_patched(request_t *r, const PGresult *current, const field_spec_t *specs, size_t n, field_value_t *out,
+                       bool *changed);
 /* A PATCH in one transaction: lock the row (select_for_update, params = keys), merge the body
  * into it, validate, and run update (params = keys, then the fields in spec order) if anything
  * changed. Commits on success; 404 when the row does not exist. The caller then answers with

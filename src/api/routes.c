@@ -6,6 +6,7 @@
 #include "api/routes.h"
 
 #include "api/api_keys.h"
+#include "api/clicks.h"
 #include "api/health.h"
 #include "api/hit_quarantine.h"
 #include "api/hits.h"
@@ -16,7 +17,6 @@
 #include "api/partners.h"
 #include "api/qr.h"
 #include "api/tracking_links.h"
-#include "api/clicks.h"
 
 static const char *const PAGE[] = {"limit", "cursor", NULL};
 static const char *const OFFER_LIST[] = {"limit", "cursor", "status", "q", NULL};

@@ -19,8 +19,20 @@
 
 static const char *const KINDS[] = {"click", "impression", NULL};
 
-enum { F_OFFERS, F_PARTNER_ID, F_OFFER_URL_ID, F_INCLUDE_URLS, F_KIND, F_SOURCE_ID, F_SUB1, F_SUB2, F_SUB3, F_SUB4,
-       F_SUB5, F_COUNT };
+enum {
+    F_OFFERS,
+    F_PARTNER_ID,
+    F_OFFER_URL_ID,
+    F_INCLUDE_URLS,
+    F_KIND,
+    F_SOURCE_ID,
+    F_SUB1,
+    F_SUB2,
+    F_SUB3,
+    F_SUB4,
+    F_SUB5,
+    F_COUNT
+};
 
 static const field_spec_t FIELDS[F_COUNT] = {
     [F_OFFERS] = {"offers", VF_ANY, .required = true},
@@ -32,26 +44,25 @@ static const field_spec_t FIELDS[F_COUNT] = {
 };
 
 /* Offers the partner ($1) may run, optionally only those in $2, with their active URLs. */
-static db_stmt_t OFFERS = DB_STMT(
-    "SELECT o.id, o.name, o.destination_url,\n"
-    "       (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'destination_url', u.destination_url)\n"
-    "                                 ORDER BY u.id), '[]'::json)\n"
-    "          FROM offer_urls u\n"
-    "         WHERE u.offer_id = o.id AND u.status = 'active') AS urls\n"
-    "  FROM offers o\n"
-    " WHERE " OFFER_VISIBLE_TO_SCOPE "\n"
-    "   AND ($2::bigint[] IS NULL OR o.id = ANY ($2::bigint[]))\n"
-    "   AND o.id > $3\n"
-    " ORDER BY o.id\n"
-    " LIMIT $4",
-    4, true);
+static db_stmt_t OFFERS = DB_STMT("SELECT o.id, o.name, o.destination_url,\n"
+                                  "       (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, "
+                                  "'destination_url', u.destination_url)\n"
+                                  "                                 ORDER BY u.id), '[]'::json)\n"
+                                  "          FROM offer_urls u\n"
+                                  "         WHERE u.offer_id = o.id AND u.status = 'active') AS urls\n"
+                                  "  FROM offers o\n"
+                                  " WHERE " OFFER_VISIBLE_TO_SCOPE "\n"
+                                  "   AND ($2::bigint[] IS NULL OR o.id = ANY ($2::bigint[]))\n"
+                                  "   AND o.id > $3\n"
+                                  " ORDER BY o.id\n"
+                                  " LIMIT $4",
+                                  4, true);
 
-static db_stmt_t PARTNER_ACTIVE = DB_STMT(
-    "SELECT 1\n"
-    "  FROM partners\n"
-    " WHERE id = $1\n"
-    "   AND status = 'active'",
-    1, true);
+static db_stmt_t PARTNER_ACTIVE = DB_STMT("SELECT 1\n"
+                                          "  FROM partners\n"
+                                          " WHERE id = $1\n"
+                                          "   AND status = 'active'",
+                                          1, true);
 
 /* What one link-generation request asks for. */
 typedef struct {
@@ -111,9 +122,9 @@ static const char *direct_url(request_t *r, const char *dest, const char *token,
     buf_t b;
     buf_init(&b, LINK_URL_MAX_BYTES);
     const char *out = NULL;
-    if (link_destination_fill(dest, &f, &b) == BUF_OK
-        && buf_printf(&b, "%ctg_token=%s", strchr(buf_ptr(&b), '?') ? '&' : '?', token) == BUF_OK
-        && link_params_append(&lp->params, '&', &b) == BUF_OK)
+    if (link_destination_fill(dest, &f, &b) == BUF_OK &&
+        buf_printf(&b, "%ctg_token=%s", strchr(buf_ptr(&b), '?') ? '&' : '?', token) == BUF_OK &&
+        link_params_append(&lp->params, '&', &b) == BUF_OK)
         out = arena_strndup(r->arena, buf_ptr(&b), b.len);
     buf_free(&b);
     return out;
@@ -121,8 +132,8 @@ static const char *direct_url(request_t *r, const char *dest, const char *token,
 
 /* The 422 for a link with a URL (what) longer than LINK_URL_MAX_BYTES: every parameter that is
  * set is named, and the offer (offers) when its destination is too long even without them. */
-static json_t *link_too_long(request_t *r, const link_request_t *lp, int64_t offer_id, int64_t url_id,
-                             const char *dest, const char *what)
+static json_t *link_too_long(request_t *r, const link_request_t *lp, int64_t offer_id, int64_t url_id, const char *dest,
+                             const char *what)
 {
     const char *link = url_id ? arena_printf(r->arena, "offer %" PRId64 ", URL %" PRId64, offer_id, url_id)
                               : arena_printf(r->arena, "offer %" PRId64, offer_id);
@@ -217,16 +228,15 @@ static int parse_offers(request_t *r, const json_t *j, const char **ids_param, s
 }
 
 /* The requested offers ($2) that the partner ($1) may not run, whether or not they exist. */
-static db_stmt_t UNAVAILABLE = DB_STMT(
-    "SELECT r.id\n"
-    "  FROM unnest($2::bigint[]) WITH ORDINALITY AS r(id, n)\n"
-    " WHERE NOT EXISTS (\n"
-    "   SELECT 1\n"
-    "     FROM offers o\n"
-    "    WHERE o.id = r.id\n"
-    "      AND " OFFER_VISIBLE_TO_SCOPE ")\n"
-    " ORDER BY r.n",
-    2, true);
+static db_stmt_t UNAVAILABLE = DB_STMT("SELECT r.id\n"
+                                       "  FROM unnest($2::bigint[]) WITH ORDINALITY AS r(id, n)\n"
+                                       " WHERE NOT EXISTS (\n"
+                                       "   SELECT 1\n"
+                                       "     FROM offers o\n"
+                                       "    WHERE o.id = r.id\n"
+                                       "      AND " OFFER_VISIBLE_TO_SCOPE ")\n"
+                                       " ORDER BY r.n",
+                                       2, true);
 
 /* 404 naming every requested offer the partner cannot use (one answer for "no such offer" and
  * "not yours", so nothing is revealed); the field is the offer's first index in the request. */

@@ -51,8 +51,7 @@ static int check_string(const field_spec_t *spec, const json_t *j, field_value_t
     if (spec->max_len && (chars < spec->min_len || chars > spec->max_len)) {
         if (spec->min_len == spec->max_len)
             return problem_field(p, "body", spec->name, "must be exactly %zu characters", spec->min_len);
-        return problem_field(p, "body", spec->name, "must be %zu to %zu characters long", spec->min_len,
-                             spec->max_len);
+        return problem_field(p, "body", spec->name, "must be %zu to %zu characters long", spec->min_len, spec->max_len);
     }
     switch (spec->kind) {
     case VF_STRING:
@@ -83,8 +82,7 @@ static int check_string(const field_spec_t *spec, const json_t *j, field_value_t
         if (!currency_valid(v->s, v->len))
             return problem_field(p, "body", spec->name, "must be a three-letter uppercase currency code (e.g. USD)");
         break;
-    default:
-        break;
+    default: break;
     }
     return 0;
 }
@@ -104,10 +102,8 @@ static int check_value(const field_spec_t *spec, const json_t *j, field_value_t 
             return problem_field(p, "body", spec->name, "must be true or false");
         v->b = json_is_true(j);
         return 0;
-    case VF_ANY:
-        return 0;
-    default:
-        return check_string(spec, j, v, p);
+    case VF_ANY: return 0;
+    default: return check_string(spec, j, v, p);
     }
 }
 
@@ -153,11 +149,8 @@ const char *field_text(arena_t *a, const field_value_t *v, const field_spec_t *s
     if (!v->present || v->is_null)
         return NULL;
     switch (spec->kind) {
-    case VF_INT:
-        return arena_printf(a, "%" PRId64, v->i);
-    case VF_BOOL:
-        return v->b ? "true" : "false";
-    default:
-        return v->s;
+    case VF_INT: return arena_printf(a, "%" PRId64, v->i);
+    case VF_BOOL: return v->b ? "true" : "false";
+    default: return v->s;
     }
 }

@@ -26,16 +26,16 @@ typedef enum {
     VF_CURRENCY, /* ISO 4217 style: three uppercase ASCII letters */
     VF_INT,      /* integer in [min, max] */
     VF_BOOL,
-    VF_ANY,      /* any JSON value; the caller checks it (value in field_value_t.json) */
+    VF_ANY, /* any JSON value; the caller checks it (value in field_value_t.json) */
 } vf_kind_t;
 
 typedef struct {
     const char *name;
     vf_kind_t kind;
-    bool required; /* must be present and not null */
-    bool nullable; /* null is accepted (means "none") */
-    size_t min_len, max_len; /* strings, in code points; max_len 0 = no limit beyond the kind's own */
-    int64_t min, max;        /* VF_INT */
+    bool required;             /* must be present and not null */
+    bool nullable;             /* null is accepted (means "none") */
+    size_t min_len, max_len;   /* strings, in code points; max_len 0 = no limit beyond the kind's own */
+    int64_t min, max;          /* VF_INT */
     const char *const *values; /* VF_ENUM, NULL-terminated */
 } field_spec_t;
 

@@ -14,8 +14,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "util/problem.h"
 #include "util/arena.h"
+#include "util/problem.h"
 
 #define DB_MAX_STMTS 128
 
@@ -28,7 +28,10 @@ typedef struct {
     atomic_int id;   /* assigned on first use; 0 = not yet */
 } db_stmt_t;
 
-#define DB_STMT(sql_text, n, retry) {.sql = (sql_text), .nparams = (n), .retry_safe = (retry), .id = 0}
+#define DB_STMT(sql_text, n, retry)                                                                                    \
+    {                                                                                                                  \
+        .sql = (sql_text), .nparams = (n), .retry_safe = (retry), .id = 0                                              \
+    }
 
 /* Creates a handle that connects lazily. Owned by the calling thread; free with db_close(). */
 db_t *db_open(const char *conninfo);

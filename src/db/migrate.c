@@ -187,9 +187,9 @@ int migrate_run(const char *conninfo, const char *dir)
     }
     if (list_migrations(dir, names, &count) < 0)
         goto out;
-    if (!exec_simple(c, "SET client_min_messages = warning", "settings")
-        || !exec_simple(c, "SELECT pg_advisory_lock(7461726)", "lock")
-        || !exec_simple(c, CREATE_TABLE, "creating schema_migrations"))
+    if (!exec_simple(c, "SET client_min_messages = warning", "settings") ||
+        !exec_simple(c, "SELECT pg_advisory_lock(7461726)", "lock") ||
+        !exec_simple(c, CREATE_TABLE, "creating schema_migrations"))
         goto out;
     for (int i = 0; i < count; i++)
         if (apply_one(c, dir, names[i]) < 0)

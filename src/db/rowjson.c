@@ -19,12 +19,10 @@ static json_t *cell_json(const PGresult *res, int row, int col)
         return json_null();
     const char *v = PQgetvalue(res, row, col);
     switch (PQftype(res, col)) {
-    case OID_BOOL:
-        return json_boolean(v[0] == 't');
+    case OID_BOOL: return json_boolean(v[0] == 't');
     case OID_INT2:
     case OID_INT4:
-    case OID_INT8:
-        return json_integer(strtoll(v, NULL, 10));
+    case OID_INT8: return json_integer(strtoll(v, NULL, 10));
     case OID_JSON:
     case OID_JSONB: {
         json_t *j = json_loadb(v, (size_t)PQgetlength(res, row, col), JSON_DECODE_ANY, NULL);

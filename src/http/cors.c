@@ -40,6 +40,7 @@ void cors_response_headers(request_t *r, bool any_origin)
     if (!origin)
         return;
     resp_header(r, "Access-Control-Allow-Origin", "%s", origin);
-    resp_header(r, "Access-Control-Expose-Headers", "ETag, Location, RateLimit, RateLimit-Policy, Retry-After, X-Request-Id");
+    resp_header(r, "Access-Control-Expose-Headers",
+                "ETag, Location, RateLimit, RateLimit-Policy, Retry-After, X-Request-Id");
     resp_header(r, "Vary", "Origin");
 }

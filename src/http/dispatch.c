@@ -102,8 +102,8 @@ static void rate_limit_headers(request_t *r, const rate_state_t *st)
 static bool path_cors_any(request_t *r, const char *method)
 {
     route_match_t m;
-    return method && router_match(app->routes, app->nroutes, method, r->path, r->path_len, &m) == ROUTE_MATCH
-           && (m.route->flags & ROUTE_CORS_ANY);
+    return method && router_match(app->routes, app->nroutes, method, r->path, r->path_len, &m) == ROUTE_MATCH &&
+           (m.route->flags & ROUTE_CORS_ANY);
 }
 
 static int answer_options(request_t *r)
@@ -133,13 +133,11 @@ static int route_and_run(request_t *r, rate_state_t *rate)
         return answer_options(r);
 
     switch (router_match(app->routes, app->nroutes, r->method, r->path, r->path_len, &r->match)) {
-    case ROUTE_NO_PATH:
-        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    case ROUTE_NO_PATH: return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     case ROUTE_NO_METHOD:
         return problem_set(&r->problem, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s.", r->method,
                            r->match.allow);
-    case ROUTE_MATCH:
-        break;
+    case ROUTE_MATCH: break;
     }
     const route_t *route = r->match.route;
     if (parse_query(r, route) < 0)

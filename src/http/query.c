@@ -48,8 +48,9 @@ int query_parse(arena_t *a, const char *qs, size_t len, bool lenient, query_t *q
         size_t name_len, value_len = 0;
         char *name = decode(a, pair, nlen, &name_len);
         char *value = eq ? decode(a, eq + 1, plen - nlen - 1, &value_len) : arena_strdup(a, "");
-        bool bad = !name || name_len == 0 || !value || !text_utf8_valid(name, name_len) || memchr(name, '\0', name_len)
-                   || !text_utf8_valid(value, value_len) || memchr(value, '\0', value_len) || q->n == QUERY_MAX_PARAMS;
+        bool bad = !name || name_len == 0 || !value || !text_utf8_valid(name, name_len) ||
+                   memchr(name, '\0', name_len) || !text_utf8_valid(value, value_len) ||
+                   memchr(value, '\0', value_len) || q->n == QUERY_MAX_PARAMS;
         if (bad && lenient)
             continue;
         const char *shown = name ? name : arena_strndup(a, pair, nlen);
@@ -104,8 +105,7 @@ int query_allow_only(const query_t *q, const char *const *allowed, problem_t *p)
     return rc;
 }
 
-int query_int(const query_t *q, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
-              problem_t *p)
+int query_int(const query_t *q, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, problem_t *p)
 {
     size_t len;
     const char *v = query_get(q, name, &len);
@@ -119,8 +119,7 @@ int query_int(const query_t *q, const char *name, int64_t min, int64_t max, int6
         n = n * 10 + (v[i] - '0');
     }
     if (!ok || n < min || n > max)
-        return problem_field(p, "query", name, "must be an integer from %lld to %lld", (long long)min,
-                             (long long)max);
+        return problem_field(p, "query", name, "must be an integer from %lld to %lld", (long long)min, (long long)max);
     *out = n;
     return 0;
 }

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/problem.h"
 #include "util/arena.h"
+#include "util/problem.h"
 
 #define QUERY_MAX_PARAMS 32
 
@@ -37,7 +37,6 @@ const char *query_get(const query_t *q, const char *name, size_t *len);
  * allowed one given twice. Returns 0 or -1. */
 int query_allow_only(const query_t *q, const char *const *allowed, problem_t *p);
 /* Reads an optional integer parameter in [min, max]; absent → *out = def. Returns 0 or -1. */
-int query_int(const query_t *q, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out,
-              problem_t *p);
+int query_int(const query_t *q, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out, problem_t *p);
 
 #endif

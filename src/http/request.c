@@ -92,8 +92,7 @@ static int read_body(request_t *r, char **body, size_t *len)
         got += (size_t)k;
     }
     if (got != n)
-        return problem_set(&r->problem, PROBLEM_VALIDATION, "The request body ended after %zu of %llu bytes.", got,
-                           n);
+        return problem_set(&r->problem, PROBLEM_VALIDATION, "The request body ended after %zu of %llu bytes.", got, n);
     b[n] = '\0';
     *body = b;
     *len = (size_t)n;
@@ -112,7 +111,8 @@ int req_json_body(request_t *r, json_t **out)
     if (read_body(r, &body, &len) < 0 || check_content_type(r) < 0)
         return -1;
     if (len == 0)
-        return problem_set(&r->problem, PROBLEM_MALFORMED_JSON, "The request body is empty; a JSON object is expected.");
+        return problem_set(&r->problem, PROBLEM_MALFORMED_JSON,
+                           "The request body is empty; a JSON object is expected.");
     json_error_t err;
     json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
     if (!j)

@@ -14,12 +14,12 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "util/problem.h"
 #include "http/query.h"
 #include "http/router.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/config.h"
+#include "util/problem.h"
 
 struct db;
 struct track;
@@ -32,7 +32,7 @@ typedef struct {
     int64_t key_id;
     int64_t partner_id; /* 0 for admins */
     char key_prefix[16];
-    int rate_limit;     /* the key's own limit (requests per minute, 0 = none); -1: the server's */
+    int rate_limit; /* the key's own limit (requests per minute, 0 = none); -1: the server's */
 } principal_t;
 
 typedef struct {
@@ -40,10 +40,10 @@ typedef struct {
     const char *content_type; /* NULL: no body */
     const char *body;         /* arena memory */
     size_t body_len;
-    bool etag;                /* compute a strong ETag over the body and honour If-None-Match */
-    const char *etag_value;   /* or: the handler's own ETag of its inputs (resp_cache), quoted */
+    bool etag;                 /* compute a strong ETag over the body and honour If-None-Match */
+    const char *etag_value;    /* or: the handler's own ETag of its inputs (resp_cache), quoted */
     const char *cache_control; /* with etag_value: the Cache-Control value */
-    buf_t headers;            /* extra "Name: value\r\n" lines */
+    buf_t headers;             /* extra "Name: value\r\n" lines */
 } response_t;
 
 /* A response that may only be sent once a spool line is durable (see http/exchange.h). */

@@ -10,8 +10,6 @@
 
 #include "util/text.h"
 
-
-
 static const char *reason_phrase(int status)
 {
     switch (status) {
@@ -102,17 +100,10 @@ void resp_problem(request_t *r)
     json_t *j = problem_to_json(&r->problem, r->path, r->request_id);
     buf_clear(&r->resp.headers);
     switch (r->problem.kind) {
-    case PROBLEM_UNAUTHORIZED:
-        resp_header(r, "WWW-Authenticate", "Bearer realm=\"trackgen\"");
-        break;
-    case PROBLEM_METHOD_NOT_ALLOWED:
-        resp_header(r, "Allow", "%s", r->match.allow);
-        break;
-    case PROBLEM_SERVICE_UNAVAILABLE:
-        resp_header(r, "Retry-After", "1");
-        break;
-    default:
-        break;
+    case PROBLEM_UNAUTHORIZED: resp_header(r, "WWW-Authenticate", "Bearer realm=\"trackgen\""); break;
+    case PROBLEM_METHOD_NOT_ALLOWED: resp_header(r, "Allow", "%s", r->match.allow); break;
+    case PROBLEM_SERVICE_UNAVAILABLE: resp_header(r, "Retry-After", "1"); break;
+    default: break;
     }
     set_body_json(r, problem_status(r->problem.kind), j, "application/problem+json");
 }
@@ -147,7 +138,8 @@ bool resp_cache(request_t *r, const char *etag, const char *cache_control)
 
 /* Sent instead of a header block that could not be built (it cannot happen while the common
  * headers stay far below RESP_HEADER_BLOCK_MAX - RESP_HEADERS_MAX). */
-static const char BLOCK_FAILED[] = "Status: 500 Internal Server Error\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n";
+static const char BLOCK_FAILED[] =
+    "Status: 500 Internal Server Error\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n";
 
 void resp_send(request_t *r)
 {

@@ -33,8 +33,8 @@ typedef struct {
 typedef struct {
     const char *name; /* points into the pattern; not NUL-terminated at the name's end */
     size_t name_len;
-    int64_t id;       /* for `{name}` */
-    const char *str;  /* the raw segment (points into the path) */
+    int64_t id;      /* for `{name}` */
+    const char *str; /* the raw segment (points into the path) */
     size_t len;
 } route_param_t;
 

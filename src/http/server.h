@@ -16,9 +16,9 @@
 #include "http/app.h"
 #include "util/config.h"
 
-/* Serves app (borrowed for the run). listen_fd: an inherited listening socket, or -1 to open cfg->listen (and remove a unix socket
- * file at exit). ready_fd: -1, or a pipe written to (one byte, then closed) once the worker
- * accepts requests. Returns the process exit status. */
+/* Serves app (borrowed for the run). listen_fd: an inherited listening socket, or -1 to open cfg->listen (and remove a
+ * unix socket file at exit). ready_fd: -1, or a pipe written to (one byte, then closed) once the worker accepts
+ * requests. Returns the process exit status. */
 int server_run(const config_t *cfg, const app_t *app, int listen_fd, int ready_fd);
 
 /* Opens a FastCGI listening socket on a unix path (a stale socket file is replaced, mode 0666:

@@ -95,7 +95,8 @@ int qr_options_parse(const query_t *q, qr_options_t *o, problem_t *p)
     if (!bad_fg && !bad_bg) {
         double ratio = qr_contrast_ratio(o->fg, o->bg);
         if (luminance(o->fg) > luminance(o->bg))
-            bad |= problem_field(p, "query", "fg", "must be darker than bg: many scanners cannot read light-on-dark codes");
+            bad |= problem_field(p, "query", "fg",
+                                 "must be darker than bg: many scanners cannot read light-on-dark codes");
         else if (ratio < QR_CONTRAST_MIN)
             bad |= problem_field(p, "query", "fg",
                                  "has too little contrast with bg to scan reliably (%.2f:1; at least %.0f:1 needed)",

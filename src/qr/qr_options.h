@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "util/problem.h"
 #include "http/query.h"
+#include "util/problem.h"
 
 #define QR_SIZE_MIN 64
 #define QR_SIZE_MAX 2048

@@ -1,13 +1,13 @@
 /*
  * qr_png.c — QR matrices as 1-bit PNG images through libpng (see qr_image.h).
  */
-#include "qr/qr_image.h"
-
 #include <png.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "qr/qr_image.h"
 
 static void on_write(png_structp png, png_bytep data, size_t len)
 {
@@ -57,7 +57,8 @@ int qr_png_write(const qr_matrix_t *m, const qr_options_t *o, int px, buf_t *out
     const int left = qr_image_offset(m, o, px);
     const png_uint_32 pixels = (png_uint_32)o->size;
     const size_t row_bytes = (pixels + 7) / 8;
-    const bool gray = o->fg.r == 0 && o->fg.g == 0 && o->fg.b == 0 && o->bg.r == 255 && o->bg.g == 255 && o->bg.b == 255;
+    const bool gray =
+        o->fg.r == 0 && o->fg.g == 0 && o->fg.b == 0 && o->bg.r == 255 && o->bg.g == 255 && o->bg.b == 255;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     unsigned char *volatile row = malloc(row_bytes); /* freed below on both paths */

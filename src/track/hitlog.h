@@ -16,7 +16,7 @@
 #include "util/buf.h"
 
 #define HITLOG_COLUMNS                                                                                                 \
-    "transaction_id, kind, hit_at, partner_id, offer_id, offer_url_id, source_id, sub1, sub2, sub3, sub4, sub5, "     \
+    "transaction_id, kind, hit_at, partner_id, offer_id, offer_url_id, source_id, sub1, sub2, sub3, sub4, sub5, "      \
     "ip, user_agent, referer, outcome, is_bot"
 
 #define HITLOG_LINE_MAX (16 * 1024)
@@ -27,12 +27,12 @@ typedef struct {
     int64_t hit_at_ms;       /* Unix time in milliseconds */
     int64_t partner_id;
     int64_t offer_id;
-    int64_t offer_url_id;    /* 0 = none */
-    link_params_t params;    /* source_id, sub1..sub5 as the link carried them (NULL = none) */
-    const char *ip;          /* NULL = none; likewise below */
+    int64_t offer_url_id; /* 0 = none */
+    link_params_t params; /* source_id, sub1..sub5 as the link carried them (NULL = none) */
+    const char *ip;       /* NULL = none; likewise below */
     const char *user_agent;
     const char *referer;
-    const char *outcome;     /* "redirected", "fallback_paused", … */
+    const char *outcome; /* "redirected", "fallback_paused", … */
     bool is_bot;
 } hit_t;
 

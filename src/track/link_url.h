@@ -9,8 +9,8 @@
 
 #include <stdint.h>
 
-#include "util/problem.h"
 #include "util/buf.h"
+#include "util/problem.h"
 
 /* The longest URL trackgen hands out or redirects to, in bytes: a click's Location (the
  * destination with its macros filled) and every URL link generation returns (redirect_url,
@@ -22,17 +22,20 @@
 #define LINK_URL_MAX_BYTES 8192
 
 #define LINK_PARAM_COUNT 6
-#define LINK_PARAM_MAX_CHARS 255 /* longest source_id / sub value, in characters, wherever links are made or clicked */
+#define LINK_PARAM_MAX_CHARS 255 /* longest source_id / sub value, in characters, wherever links are made or clicked   \
+                                  */
 
 /* The six parameters as JSON body fields (api/validate.h's field_spec_t), in LINK_PARAM_NAMES
  * order, for a field table that has them as consecutive entries: `[F_SOURCE_ID] = LINK_PARAM_FIELDS`. */
-#define LINK_PARAM_FIELDS                                                                   \
-    {"source_id", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},            \
-        {"sub1", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},             \
-        {"sub2", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},             \
-        {"sub3", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},             \
-        {"sub4", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},             \
-        {"sub5", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS}
+#define LINK_PARAM_FIELDS                                                                                              \
+    {"source_id", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},                                       \
+        {"sub1", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},                                        \
+        {"sub2", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},                                        \
+        {"sub3", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},                                        \
+        {"sub4", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS},                                        \
+    {                                                                                                                  \
+        "sub5", VF_STRING, .nullable = true, .max_len = LINK_PARAM_MAX_CHARS                                           \
+    }
 
 /* The query names, in URL order: source_id, sub1, …, sub5. */
 extern const char *const LINK_PARAM_NAMES[LINK_PARAM_COUNT];

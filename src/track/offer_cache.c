@@ -7,15 +7,15 @@
 #include "track/offer_cache.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <unistd.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "track/offer_snapshot_load.h"
 #include "util/log.h"

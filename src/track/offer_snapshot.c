@@ -123,7 +123,8 @@ static bool add_line(offer_snapshot_t *s, char *line, size_t caps[4])
     if (n == 6 && strcmp(f[0], "O") == 0 && id_field(f[1]) > 0 && code_field(f[2], "apr") && code_field(f[3], "urp")) {
         s->offers = grow(s->offers, s->n_offers, &caps[0], sizeof *s->offers);
         s->offers[s->n_offers++] = (offer_entry_t){id_field(f[1]), f[2][0], f[3][0], field_dup(f[4]), field_dup(f[5])};
-    } else if (n == 5 && strcmp(f[0], "U") == 0 && id_field(f[1]) > 0 && id_field(f[2]) > 0 && code_field(f[3], "apr")) {
+    } else if (n == 5 && strcmp(f[0], "U") == 0 && id_field(f[1]) > 0 && id_field(f[2]) > 0 &&
+               code_field(f[3], "apr")) {
         s->urls = grow(s->urls, s->n_urls, &caps[1], sizeof *s->urls);
         s->urls[s->n_urls++] = (url_entry_t){id_field(f[1]), id_field(f[2]), f[3][0], field_dup(f[4])};
     } else if (n == 3 && strcmp(f[0], "G") == 0 && id_field(f[1]) > 0 && id_field(f[2]) > 0) {

@@ -58,42 +58,41 @@ static const char SERIALIZE[] = "SELECT pg_advisory_xact_lock(7461726, 1)";
 /* is_unique: the first hit of its kind from this IP + user agent on this partner + offer in 24 h,
  * counting both what is stored and what arrives in this batch. Bot hits are never unique and do
  * not use up a person's first click. */
-static const char INSERT_HITS[] =
-    "INSERT INTO hits (" HITLOG_COLUMNS ", is_unique)\n"
-    "SELECT i.*,\n"
-    "       NOT i.is_bot\n"
-    "       AND row_number() OVER (PARTITION BY i.kind, i.partner_id, i.offer_id, i.ip, md5(coalesce(i.user_agent, '')),\n"
-    "                                           i.is_bot\n"
-    "                              ORDER BY i.hit_at, i.transaction_id) = 1\n"
-    "       AND NOT EXISTS (\n"
-    "         SELECT 1\n"
-    "           FROM hits h\n"
-    "          WHERE h.partner_id = i.partner_id\n"
-    "            AND h.offer_id = i.offer_id\n"
-    "            AND h.ip = i.ip\n"
-    "            AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
-    "            AND h.hit_at > i.hit_at - interval '24 hours'\n"
-    "            AND h.hit_at <= i.hit_at\n"
-    "            AND h.kind = i.kind\n"
-    "            AND NOT h.is_bot)\n"
-    "  FROM hits_incoming i\n"
-    "ON CONFLICT DO NOTHING";
+static const char INSERT_HITS[] = "INSERT INTO hits (" HITLOG_COLUMNS ", is_unique)\n"
+                                  "SELECT i.*,\n"
+                                  "       NOT i.is_bot\n"
+                                  "       AND row_number() OVER (PARTITION BY i.kind, i.partner_id, i.offer_id, i.ip, "
+                                  "md5(coalesce(i.user_agent, '')),\n"
+                                  "                                           i.is_bot\n"
+                                  "                              ORDER BY i.hit_at, i.transaction_id) = 1\n"
+                                  "       AND NOT EXISTS (\n"
+                                  "         SELECT 1\n"
+                                  "           FROM hits h\n"
+                                  "          WHERE h.partner_id = i.partner_id\n"
+                                  "            AND h.offer_id = i.offer_id\n"
+                                  "            AND h.ip = i.ip\n"
+                                  "            AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
+                                  "            AND h.hit_at > i.hit_at - interval '24 hours'\n"
+                                  "            AND h.hit_at <= i.hit_at\n"
+                                  "            AND h.kind = i.kind\n"
+                                  "            AND NOT h.is_bot)\n"
+                                  "  FROM hits_incoming i\n"
+                                  "ON CONFLICT DO NOTHING";
 
 /* Segments are not shipped in time order (two workers, outages): a hit that arrives after a later
  * one of the same person takes the later one's is_unique away. */
-static const char FIX_LATER_UNIQUE[] =
-    "UPDATE hits h\n"
-    "   SET is_unique = false\n"
-    "  FROM hits_incoming i\n"
-    " WHERE NOT i.is_bot\n"
-    "   AND h.is_unique\n"
-    "   AND h.partner_id = i.partner_id\n"
-    "   AND h.offer_id = i.offer_id\n"
-    "   AND h.ip = i.ip\n"
-    "   AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
-    "   AND h.kind = i.kind\n"
-    "   AND h.hit_at > i.hit_at\n"
-    "   AND h.hit_at < i.hit_at + interval '24 hours'";
+static const char FIX_LATER_UNIQUE[] = "UPDATE hits h\n"
+                                       "   SET is_unique = false\n"
+                                       "  FROM hits_incoming i\n"
+                                       " WHERE NOT i.is_bot\n"
+                                       "   AND h.is_unique\n"
+                                       "   AND h.partner_id = i.partner_id\n"
+                                       "   AND h.offer_id = i.offer_id\n"
+                                       "   AND h.ip = i.ip\n"
+                                       "   AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
+                                       "   AND h.kind = i.kind\n"
+                                       "   AND h.hit_at > i.hit_at\n"
+                                       "   AND h.hit_at < i.hit_at + interval '24 hours'";
 
 static const char ENSURE_PARTITIONS_AHEAD[] = "SELECT hits_ensure_partitions(current_date - 1, current_date + 7)";
 
@@ -155,8 +154,8 @@ static bool connected(shipper_t *s)
     s->conn = PQconnectdbParams(keys, vals, 1);
     pg_error_t err;
     /* The staging table lives as long as the session: created once per connection. */
-    if (PQstatus(s->conn) != CONNECTION_OK || !run(s, "SET client_min_messages = warning", &err)
-        || !run(s, CREATE_INCOMING, &err)) {
+    if (PQstatus(s->conn) != CONNECTION_OK || !run(s, "SET client_min_messages = warning", &err) ||
+        !run(s, CREATE_INCOMING, &err)) {
         if (PQstatus(s->conn) != CONNECTION_OK)
             log_msg(LOG_DEBUG, "shipper: cannot connect: %s", PQerrorMessage(s->conn));
         disconnect(s);
@@ -270,9 +269,9 @@ static failure_t ship_rows(shipper_t *s, const rowset_t *rs, size_t lo, size_t h
 {
     const char *block = buf_ptr(&rs->text) + rs->start[lo];
     size_t len = rs->start[hi] - rs->start[lo];
-    bool ok = run(s, "BEGIN", err) && run(s, SERIALIZE, err) && copy_rows(s, block, len, err)
-              && run(s, ENSURE_BATCH_PARTITIONS, err) && run(s, INSERT_HITS, err) && run(s, FIX_LATER_UNIQUE, err)
-              && run(s, "COMMIT", err);
+    bool ok = run(s, "BEGIN", err) && run(s, SERIALIZE, err) && copy_rows(s, block, len, err) &&
+              run(s, ENSURE_BATCH_PARTITIONS, err) && run(s, INSERT_HITS, err) && run(s, FIX_LATER_UNIQUE, err) &&
+              run(s, "COMMIT", err);
     if (ok)
         return FAIL_NONE;
     failure_t f = classify(s, err);
@@ -385,14 +384,16 @@ static ship_result_t ship_segment(shipper_t *s, int dir_fd, const char *name, si
     if (bad)
         log_msg(LOG_WARN, "shipper: %s: skipped %zu torn or corrupt line(s)", name, bad);
     if (rs.n > 0 && ship_range(s, &rs, 0, rs.n, name, &quarantined) != FAIL_NONE) {
-        disconnect(s); /* the next connection may reach the (new) read-write primary */
+        disconnect(s);         /* the next connection may reach the (new) read-write primary */
         result = SHIP_DB_DOWN; /* retried later; nothing is lost */
         goto out;
     }
     if (quarantined) {
         s->quarantined += quarantined;
-        log_msg(LOG_ERROR, "shipper: PostgreSQL refused %zu of %zu hit(s) in %s; they are in hit_quarantine "
-                "(%llu quarantined by this process)", quarantined, rs.n, name, s->quarantined);
+        log_msg(LOG_ERROR,
+                "shipper: PostgreSQL refused %zu of %zu hit(s) in %s; they are in hit_quarantine "
+                "(%llu quarantined by this process)",
+                quarantined, rs.n, name, s->quarantined);
     }
     unlinkat(dir_fd, name, 0);
     log_msg(LOG_DEBUG, "shipper: shipped %zu hit(s) from %s", rs.n - quarantined, name);

@@ -28,11 +28,11 @@
 #define SEGMENT_MAX_BYTES (8 * 1024 * 1024)
 #define SEGMENT_MAX_AGE_MS 200
 #define PENDING_MAX (64 * 1024 * 1024) /* back-pressure: appenders wait beyond this */
-#define GATHER_NS (200 * 1000)          /* how long a sync waits for more lines to join it */
-#define GATHER_BYTES (256 * 1024)       /* a batch this large is synced at once */
-#define PROBE_INTERVAL_MS 1000          /* a readiness probe writes at most this often */
+#define GATHER_NS (200 * 1000)         /* how long a sync waits for more lines to join it */
+#define GATHER_BYTES (256 * 1024)      /* a batch this large is synced at once */
+#define PROBE_INTERVAL_MS 1000         /* a readiness probe writes at most this often */
 #define PROBE_BYTES 512
-#define HELD_MAX 16                     /* segments kept locked because their tail could not be cut */
+#define HELD_MAX 16 /* segments kept locked because their tail could not be cut */
 
 typedef struct {
     spool_done_fn fn;
@@ -52,20 +52,20 @@ struct spool {
     int dir_fd;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t work;  /* writer waits for lines */
-    pthread_cond_t done;  /* appenders wait for their batch */
-    buf_t pending;        /* lines of the next batch */
+    pthread_cond_t work; /* writer waits for lines */
+    pthread_cond_t done; /* appenders wait for their batch */
+    buf_t pending;       /* lines of the next batch */
     bool stopping;
     /* health, under mu: the last batch's outcome */
-    bool failing;         /* the last batch could not be made durable (and none has been since) */
+    bool failing; /* the last batch could not be made durable (and none has been since) */
     int fail_errno;
-    uint64_t fail_gen;    /* counts failed batches, so a probe clears only failures older than itself */
+    uint64_t fail_gen; /* counts failed batches, so a probe clears only failures older than itself */
     /* readiness probe, under probe_mu (never taken by the writer) */
     pthread_mutex_t probe_mu;
-    long long probe_ms;   /* when the last probe ran; 0 = never */
-    int probe_errno;      /* its outcome: 0 = written and synced */
-    uint64_t probe_gen;   /* fail_gen when it started */
-    completion_t *cbs;    /* completions of the open batch */
+    long long probe_ms; /* when the last probe ran; 0 = never */
+    int probe_errno;    /* its outcome: 0 = written and synced */
+    uint64_t probe_gen; /* fail_gen when it started */
+    completion_t *cbs;  /* completions of the open batch */
     size_t ncbs, capcbs;
     /* responder */
     pthread_t responder;
@@ -81,7 +81,7 @@ struct spool {
     struct {
         int fd;
         size_t valid;
-    } held[HELD_MAX];     /* segments whose unacknowledged tail could not be removed yet */
+    } held[HELD_MAX]; /* segments whose unacknowledged tail could not be removed yet */
     size_t nheld;
 };
 
@@ -207,8 +207,8 @@ static void *writer_main(void *arg)
                 until.tv_sec++;
                 until.tv_nsec -= 1000000000L;
             }
-            if (pthread_cond_timedwait(&s->work, &s->mu, &until) == ETIMEDOUT && s->fd >= 0
-                && now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS)
+            if (pthread_cond_timedwait(&s->work, &s->mu, &until) == ETIMEDOUT && s->fd >= 0 &&
+                now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS)
                 segment_close(s);
         }
         if (s->pending.len == 0 && s->stopping)
@@ -301,8 +301,8 @@ spool_t *spool_start(const char *dir)
     pthread_cond_init(&s->work, NULL);
     pthread_cond_init(&s->done, NULL);
     pthread_cond_init(&s->respond, NULL);
-    if (!s->dir || s->dir_fd < 0 || pthread_create(&s->responder, NULL, responder_main, s) != 0
-        || pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+    if (!s->dir || s->dir_fd < 0 || pthread_create(&s->responder, NULL, responder_main, s) != 0 ||
+        pthread_create(&s->thread, NULL, writer_main, s) != 0) {
         int e = errno;
         if (s->dir_fd >= 0)
             close(s->dir_fd);

@@ -3,11 +3,11 @@
  */
 #include "track/token.h"
 
-#include "util/b64url.h"
-#include "util/hmac.h"
-
 #include <openssl/crypto.h>
 #include <string.h>
+
+#include "util/b64url.h"
+#include "util/hmac.h"
 
 #define TOKEN_VERSION 1
 #define MAC_LEN 10

@@ -24,7 +24,7 @@ void arena_destroy(arena_t *a);
 void arena_reset(arena_t *a);
 
 /* Allocation never returns NULL: on OOM the process aborts (a request cannot be served anyway). */
-void *arena_alloc(arena_t *a, size_t size);   /* aligned for any type, uninitialised */
+void *arena_alloc(arena_t *a, size_t size); /* aligned for any type, uninitialised */
 void *arena_calloc(arena_t *a, size_t n, size_t size);
 char *arena_strndup(arena_t *a, const char *s, size_t len); /* copies len bytes and adds a NUL */
 char *arena_strdup(arena_t *a, const char *s);

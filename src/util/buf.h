@@ -15,10 +15,10 @@
 typedef enum { BUF_OK = 0, BUF_TOO_BIG = -1, BUF_NOMEM = -2 } buf_status_t;
 
 typedef struct {
-    char *data;    /* NULL until the first append */
+    char *data; /* NULL until the first append */
     size_t len;
     size_t alloc;
-    size_t max;    /* hard cap on len */
+    size_t max; /* hard cap on len */
 } buf_t;
 
 void buf_init(buf_t *b, size_t max);

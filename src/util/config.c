@@ -18,9 +18,9 @@
 #define DEFAULT_MAX_BODY (1024 * 1024)
 #define MIN_SECRET_LEN 32
 #define DEFAULT_SPOOL_DIR "spool"
-#define DEFAULT_RATE_LIMIT 6000        /* per key and minute: 100/s sustained, a minute's worth at once */
-#define DEFAULT_CLICKS_RATE_LIMIT 600  /* per client address and minute on POST /v1/clicks */
-#define MAX_RATE_LIMIT 100000 /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
+#define DEFAULT_RATE_LIMIT 6000       /* per key and minute: 100/s sustained, a minute's worth at once */
+#define DEFAULT_CLICKS_RATE_LIMIT 600 /* per client address and minute on POST /v1/clicks */
+#define MAX_RATE_LIMIT 100000         /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -120,8 +120,8 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
     size_t pulen = strlen(public_url);
     while (pulen > 0 && public_url[pulen - 1] == '/')
         pulen--;
-    if (url_check(public_url, pulen) != URL_OK || memchr(public_url, '?', pulen) || memchr(public_url, '#', pulen)
-        || memchr(public_url, '{', pulen))
+    if (url_check(public_url, pulen) != URL_OK || memchr(public_url, '?', pulen) || memchr(public_url, '#', pulen) ||
+        memchr(public_url, '{', pulen))
         return fail(err, errlen, "TRACKGEN_PUBLIC_URL: '%s' is not an absolute http(s) URL without query", public_url);
 
     const char *level = value_or(get, "TRACKGEN_LOG_LEVEL", "info");
@@ -143,12 +143,12 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
 
     const char *origins = value_or(get, "TRACKGEN_CORS_ORIGINS", "*");
     if (!origins_valid(origins))
-        return fail(err, errlen,
-                    "TRACKGEN_CORS_ORIGINS: '%s' is not '*' or a comma-separated list of http(s) origins", origins);
+        return fail(err, errlen, "TRACKGEN_CORS_ORIGINS: '%s' is not '*' or a comma-separated list of http(s) origins",
+                    origins);
 
-    if (rate_limit(get, "TRACKGEN_RATE_LIMIT", DEFAULT_RATE_LIMIT, &cfg->rate_limit, err, errlen) < 0
-        || rate_limit(get, "TRACKGEN_CLICKS_RATE_LIMIT", DEFAULT_CLICKS_RATE_LIMIT, &cfg->clicks_rate_limit, err,
-                      errlen) < 0)
+    if (rate_limit(get, "TRACKGEN_RATE_LIMIT", DEFAULT_RATE_LIMIT, &cfg->rate_limit, err, errlen) < 0 ||
+        rate_limit(get, "TRACKGEN_CLICKS_RATE_LIMIT", DEFAULT_CLICKS_RATE_LIMIT, &cfg->clicks_rate_limit, err, errlen) <
+            0)
         return -1;
 
     const char *fallback = value_or(get, "TRACKGEN_FALLBACK_URL", NULL);
@@ -162,8 +162,8 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
     cfg->public_url = strndup(public_url, pulen);
     cfg->secret = secret ? strdup(secret) : NULL;
     cfg->cors_origins = strdup(origins);
-    if (!cfg->database_url || !cfg->listen || !cfg->public_url || (secret && !cfg->secret) || !cfg->cors_origins
-        || !cfg->spool_dir || (fallback && !cfg->fallback_url)) {
+    if (!cfg->database_url || !cfg->listen || !cfg->public_url || (secret && !cfg->secret) || !cfg->cors_origins ||
+        !cfg->spool_dir || (fallback && !cfg->fallback_url)) {
         config_free(cfg);
         return fail(err, errlen, "out of memory");
     }

@@ -14,16 +14,16 @@
 #include "util/log.h"
 
 typedef struct {
-    char *database_url;   /* libpq conninfo string or URI */
-    char *listen;         /* unix socket path (contains '/') or host:port / :port */
-    int threads;          /* worker threads, each with its own database connection */
-    char *public_url;     /* base for generated links, no trailing slash */
+    char *database_url; /* libpq conninfo string or URI */
+    char *listen;       /* unix socket path (contains '/') or host:port / :port */
+    int threads;        /* worker threads, each with its own database connection */
+    char *public_url;   /* base for generated links, no trailing slash */
     log_level_t log_level;
-    char *secret;         /* signing secret, >= 32 bytes; NULL if not required and not set */
-    size_t max_body;      /* request body cap in bytes */
-    char *cors_origins;   /* "*" or comma-separated list of exact origins */
-    char *spool_dir;      /* directory of the durable hit spool */
-    char *fallback_url;   /* where clicks go when an offer has no fallback of its own; NULL = none */
+    char *secret;          /* signing secret, >= 32 bytes; NULL if not required and not set */
+    size_t max_body;       /* request body cap in bytes */
+    char *cors_origins;    /* "*" or comma-separated list of exact origins */
+    char *spool_dir;       /* directory of the durable hit spool */
+    char *fallback_url;    /* where clicks go when an offer has no fallback of its own; NULL = none */
     int rate_limit;        /* requests per minute per API key on /v1 (burst the same); 0 = off */
     int clicks_rate_limit; /* requests per minute per client address on POST /v1/clicks; 0 = off */
 } config_t;

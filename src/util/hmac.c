@@ -70,7 +70,7 @@ void hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_le
             memcpy(st->key, key, key_len);
     }
     size_t n = 0;
-    if (!EVP_MAC_update(st->ctx, msg, msg_len) || !EVP_MAC_final(st->ctx, out, &n, HMAC_SHA256_LEN)
-        || n != HMAC_SHA256_LEN)
+    if (!EVP_MAC_update(st->ctx, msg, msg_len) || !EVP_MAC_final(st->ctx, out, &n, HMAC_SHA256_LEN) ||
+        n != HMAC_SHA256_LEN)
         abort();
 }

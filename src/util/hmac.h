@@ -13,7 +13,6 @@
 #define HMAC_SHA256_LEN 32
 
 /* out receives the 32-byte MAC of msg under key. Aborts only if OpenSSL cannot allocate. */
-void hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
-                 unsigned char out[HMAC_SHA256_LEN]);
+void hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len, unsigned char out[HMAC_SHA256_LEN]);
 
 #endif

@@ -4,8 +4,6 @@
  */
 #include "util/log.h"
 
-#include "util/buf.h"
-
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -14,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util/buf.h"
 
 static atomic_int current_level = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};

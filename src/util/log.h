@@ -27,7 +27,7 @@ typedef struct {
     int status;
     double duration_ms;
     const char *request_id;
-    long long partner_id; /* 0 when none */
+    long long partner_id;   /* 0 when none */
     const char *key_prefix; /* NULL when unauthenticated */
 } access_entry_t;
 

@@ -19,7 +19,8 @@ typedef struct {
 static const kind_info_t kinds[] = {
     [PROBLEM_NONE] = {200, TYPE_BASE "none", "No problem", ""},
     [PROBLEM_VALIDATION] = {400, TYPE_BASE "validation", "Invalid request", "The request has invalid fields."},
-    [PROBLEM_MALFORMED_JSON] = {400, TYPE_BASE "malformed-json", "Malformed JSON", "The request body is not valid JSON."},
+    [PROBLEM_MALFORMED_JSON] = {400, TYPE_BASE "malformed-json", "Malformed JSON",
+                                "The request body is not valid JSON."},
     [PROBLEM_UNAUTHORIZED] = {401, TYPE_BASE "unauthorized", "Unauthorized",
                               "A valid API key is required (Authorization: Bearer <key> or X-Api-Key)."},
     [PROBLEM_NOT_FOUND] = {404, TYPE_BASE "not-found", "Not found", "No such resource."},

@@ -33,7 +33,7 @@ typedef enum {
 } problem_kind_t;
 
 typedef struct {
-    const char *in;     /* "body", "query", "path" or "header" */
+    const char *in; /* "body", "query", "path" or "header" */
     const char *field;
     const char *reason;
 } problem_field_t;

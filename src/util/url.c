@@ -116,7 +116,9 @@ const char *url_status_reason(url_status_t st)
     case URL_USERINFO: return "must not contain user information ('@' before the host)";
     case URL_BAD_HOST: return "must have a valid host name";
     case URL_BAD_PORT: return "has an invalid port";
-    case URL_BAD_CHAR: return "must contain only printable ASCII characters without spaces, quotes, '<', '>' or '\\' (percent-encode others)";
+    case URL_BAD_CHAR:
+        return "must contain only printable ASCII characters without spaces, quotes, '<', '>' or '\\' (percent-encode "
+               "others)";
     }
     return "is invalid";
 }

@@ -14,8 +14,24 @@
 
 static const char *const KINDS[] = {"click", "impression", NULL};
 
-enum { F_NAME, F_TEXT, F_URL, F_KIND, F_EMAIL, F_CUR, F_INT, F_BOOL, F_ANY, F_SOURCE_ID, F_SUB1, F_SUB2, F_SUB3,
-       F_SUB4, F_SUB5, F_COUNT };
+enum {
+    F_NAME,
+    F_TEXT,
+    F_URL,
+    F_KIND,
+    F_EMAIL,
+    F_CUR,
+    F_INT,
+    F_BOOL,
+    F_ANY,
+    F_SOURCE_ID,
+    F_SUB1,
+    F_SUB2,
+    F_SUB3,
+    F_SUB4,
+    F_SUB5,
+    F_COUNT
+};
 
 static const field_spec_t SPECS[F_COUNT] = {
     [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200},

@@ -4,14 +4,15 @@
  * non-canonical spellings of the last character.
  */
 #include "test_util.h"
-
 #include "util/b64url.h"
 
 static void test_rfc4648_vectors_without_padding(void **state)
 {
     (void)state;
-    static const struct { const char *plain, *coded; } cases[] = {
-        {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"},
+    static const struct {
+        const char *plain, *coded;
+    } cases[] = {
+        {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
         {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {

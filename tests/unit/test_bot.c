@@ -2,7 +2,6 @@
  * test_bot.c — bot and link-preview detection (src/track/bot.c).
  */
 #include "test_util.h"
-
 #include "track/bot.h"
 
 static void test_bot_table(void **state)

@@ -80,9 +80,9 @@ static void test_config_defaults_with_an_empty_environment(void **state)
 static void test_config_empty_values_fall_back_to_defaults(void **state)
 {
     (void)state;
-    static const char *const names[] = {"TRACKGEN_THREADS",      "TRACKGEN_LISTEN",    "TRACKGEN_PUBLIC_URL",
-                                        "TRACKGEN_LOG_LEVEL",    "TRACKGEN_MAX_BODY",  "TRACKGEN_CORS_ORIGINS",
-                                        "TRACKGEN_FALLBACK_URL", "TRACKGEN_SPOOL_DIR", "TRACKGEN_DATABASE_URL",
+    static const char *const names[] = {"TRACKGEN_THREADS",      "TRACKGEN_LISTEN",           "TRACKGEN_PUBLIC_URL",
+                                        "TRACKGEN_LOG_LEVEL",    "TRACKGEN_MAX_BODY",         "TRACKGEN_CORS_ORIGINS",
+                                        "TRACKGEN_FALLBACK_URL", "TRACKGEN_SPOOL_DIR",        "TRACKGEN_DATABASE_URL",
                                         "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT"};
     env_clear();
     for (size_t i = 0; i < N_ELEMS(names); i++)

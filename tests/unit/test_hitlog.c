@@ -2,7 +2,6 @@
  * test_hitlog.c — spool lines (src/track/hitlog.c): COPY escaping, NULLs, checksums, torn lines.
  */
 #include "test_util.h"
-
 #include "track/hitlog.h"
 
 static hit_t sample(void)

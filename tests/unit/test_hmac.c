@@ -3,11 +3,10 @@
  * switching keys back and forth on one thread, keys longer than the cache, and many threads
  * with different keys at once.
  */
-#include "test_util.h"
-
 #include <pthread.h>
 #include <stdio.h>
 
+#include "test_util.h"
 #include "util/hmac.h"
 
 static void hex(const unsigned char *p, size_t n, char *out)

@@ -3,11 +3,10 @@
  * always in the same order, every reserved or non-ASCII byte percent-encoded; destinations
  * filled for a click, capped at LINK_URL_MAX_BYTES; the fields named when a link is too long.
  */
-#include "test_util.h"
-
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "test_util.h"
 #include "track/link_url.h"
 
 static void check(const link_params_t *lp, const char *path, const char *suffix, const char *want)
@@ -74,14 +73,15 @@ static const char *fill(const char *tmpl, const link_fill_t *f, size_t cap, int 
 static void test_destination_fill_macros(void **state)
 {
     (void)state;
-    static const link_fill_t click = {12, 34, 56, "0123456789abcdef0123456789abcdef", 1764028800,
-                               {{"fb", "na\xc3\xafve", NULL, "a&b", NULL, ""}}};
+    static const link_fill_t click = {
+        12, 34, 56, "0123456789abcdef0123456789abcdef", 1764028800, {{"fb", "na\xc3\xafve", NULL, "a&b", NULL, ""}}};
     static const link_fill_t direct = {12, 34, 0, NULL, -1, {{NULL}}};
     static const struct {
         const link_fill_t *f;
         const char *tmpl, *want;
     } cases[] = {
-        {&click, "https://s/?t={transaction_id}&p={partner_id}&a={affiliate_id}&o={offer_id}&u={offer_url_id}&ts={timestamp}",
+        {&click,
+         "https://s/?t={transaction_id}&p={partner_id}&a={affiliate_id}&o={offer_id}&u={offer_url_id}&ts={timestamp}",
          "https://s/?t=0123456789abcdef0123456789abcdef&p=12&a=12&o=34&u=56&ts=1764028800"},
         {&click, "https://s/{source_id}/{sub1}?2={sub2}&3={sub3}&5={sub5}&x={other}",
          "https://s/fb/na%C3%AFve?2=&3=a%26b&5=&x={other}"},

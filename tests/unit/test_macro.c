@@ -3,7 +3,6 @@
  * values can never change the structure of the URL or inject a header.
  */
 #include "test_util.h"
-
 #include "track/macro.h"
 
 static const char *expand(const char *tmpl, const macro_t *m, size_t n, buf_t *b)
@@ -29,8 +28,7 @@ static void test_macro_fills_and_encodes(void **state)
                         "https://s.example/?h=%0D%0ASet-Cookie%3A%20x%3D1");
     assert_string_equal(expand("https://s.example/?e={sub3}&u={unknown}", m, N_ELEMS(m), &b),
                         "https://s.example/?e=&u={unknown}");
-    assert_string_equal(expand("https://s.example/{source_id}", m, N_ELEMS(m), &b),
-                        "https://s.example/%2F%2Fevil.com");
+    assert_string_equal(expand("https://s.example/{source_id}", m, N_ELEMS(m), &b), "https://s.example/%2F%2Fevil.com");
     buf_free(&b);
 }
 

@@ -130,9 +130,9 @@ static void test_offer_snapshot_damaged_files_are_refused(void **state)
     static const char *const bad[] = {
         "",
         "trackgen-offer-cache 2\n",
-        "trackgen-offer-cache 1", /* no newline */
+        "trackgen-offer-cache 1",                                      /* no newline */
         "trackgen-offer-cache 1\nO\t1\ta\tu\thttps://x.example/\t\\N", /* last record cut short */
-        "trackgen-offer-cache 1\nO\t1\ta\tu\thttps://x.example/\n",   /* a field missing */
+        "trackgen-offer-cache 1\nO\t1\ta\tu\thttps://x.example/\n",    /* a field missing */
         "trackgen-offer-cache 1\nO\t1\ta\tu\thttps://x.example/\t\\N\textra\n",
         "trackgen-offer-cache 1\nO\t0\ta\tu\thttps://x.example/\t\\N\n",
         "trackgen-offer-cache 1\nO\t-1\ta\tu\thttps://x.example/\t\\N\n",

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "util/problem.h"
 #include "test_util.h"
+#include "util/problem.h"
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -197,7 +197,8 @@ static void test_problem_errors_are_capped_and_the_rest_counted(void **state)
         char want[96];
         if (counts[c] > PROBLEM_ERRORS_MAX) {
             assert_int_equal(json_integer_value(omitted), counts[c] - PROBLEM_ERRORS_MAX);
-            snprintf(want, sizeof want, "%zu fields are invalid; the first %d are listed", counts[c], PROBLEM_ERRORS_MAX);
+            snprintf(want, sizeof want, "%zu fields are invalid; the first %d are listed", counts[c],
+                     PROBLEM_ERRORS_MAX);
         } else {
             assert_null(omitted);
             snprintf(want, sizeof want, "%zu field%s invalid", counts[c], counts[c] == 1 ? " is" : "s are");

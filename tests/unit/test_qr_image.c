@@ -5,14 +5,13 @@
  * one right and bottom), in the smallest pixel format; the SVG path is parsed back into the same
  * matrix; too-long data, bad input and too-small buffers fail cleanly.
  */
-#include "test_util.h"
-
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "qr/qr_code.h"
 #include "qr/qr_image.h"
+#include "test_util.h"
 
 static arena_t *arena;
 
@@ -120,14 +119,13 @@ static void test_module_size_and_quiet_zone_fill_the_size(void **state)
     static const struct {
         int size, margin, px, left;
     } cases[] = {
-        {300, 4, 10, 5},  /* 29 modules: 290 px, 10 left over */
-        {64, 4, 2, 3},    /* 58 px, 6 left over */
-        {128, 4, 4, 6},   /* 116 px, 12 left over */
-        {1024, 4, 35, 4}, /* 1015 px, 9 left over: 4 left and top, 5 right and bottom */
-        {77, 1, 3, 4},    /* 23 modules: 69 px */
-        {29, 4, 1, 0},    /* exactly one pixel per module */
-        {21, 0, 1, 0},
-        {20, 0, 0, 0},    /* too small: 0 pixels per module */
+        {300, 4, 10, 5},                 /* 29 modules: 290 px, 10 left over */
+        {64, 4, 2, 3},                   /* 58 px, 6 left over */
+        {128, 4, 4, 6},                  /* 116 px, 12 left over */
+        {1024, 4, 35, 4},                /* 1015 px, 9 left over: 4 left and top, 5 right and bottom */
+        {77, 1, 3, 4},                   /* 23 modules: 69 px */
+        {29, 4, 1, 0},                   /* exactly one pixel per module */
+        {21, 0, 1, 0},    {20, 0, 0, 0}, /* too small: 0 pixels per module */
         {28, 4, 0, 0},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -146,8 +144,8 @@ static void test_png_black_on_white_is_1_bit_gray(void **state)
     static const struct {
         int size, margin;
         char ecc;
-    } cases[] = {{64, 0, 'L'}, {64, 4, 'L'}, {128, 4, 'M'}, {300, 4, 'M'}, {1024, 16, 'Q'}, {1024, 4, 'M'},
-                 {2048, 4, 'H'}, {77, 1, 'M'}, {333, 2, 'M'}};
+    } cases[] = {{64, 0, 'L'},   {64, 4, 'L'},   {128, 4, 'M'}, {300, 4, 'M'}, {1024, 16, 'Q'},
+                 {1024, 4, 'M'}, {2048, 4, 'H'}, {77, 1, 'M'},  {333, 2, 'M'}};
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         qr_options_t o = options(cases[i].size, cases[i].margin, cases[i].ecc);
         qr_matrix_t m = encode("https://track.example/c/AQEBAN_4if8ZIU1NyMg?sub1=x", o.ecc);
@@ -226,7 +224,7 @@ static void test_svg_is_one_path_that_redraws_the_matrix(void **state)
              (1000 - modules * px) / 2, px);
     assert_non_null(strstr(s, want));
     assert_non_null(strstr(s, "shape-rendering=\"crispEdges\""));
-    assert_non_null(strstr(s, "<rect width=\"" ));
+    assert_non_null(strstr(s, "<rect width=\""));
     assert_non_null(strstr(s, "fill=\"#ffffff\""));
     assert_non_null(strstr(first, "fill=\"#1a237e\""));
     unsigned char *back = malloc((size_t)m.width * (size_t)m.width);

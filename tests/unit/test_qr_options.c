@@ -3,12 +3,11 @@
  * accepted and refused values named in the problem, colours and contrast, Accept negotiation,
  * and random input that must never crash.
  */
-#include "test_util.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "qr/qr_options.h"
+#include "test_util.h"
 
 typedef struct {
     arena_t *arena;
@@ -94,13 +93,20 @@ static void test_refused_values_name_their_parameter(void **state)
     static const struct {
         const char *qs, *field;
     } cases[] = {
-        {"size=63", "size"},         {"size=2049", "size"},       {"size=300px", "size"},   {"size=", "size"},
-        {"size=-1", "size"},         {"size=99999999999999999999", "size"}, {"margin=17", "margin"},
-        {"margin=-1", "margin"},     {"margin=1.5", "margin"},    {"ecc=X", "ecc"},         {"ecc=", "ecc"},
-        {"ecc=MM", "ecc"},           {"ecc=%C3%A9", "ecc"},          {"fg=zzz", "fg"},         {"fg=12345", "fg"},
-        {"fg=%23%23000000", "fg"},   {"fg=1234567", "fg"},        {"bg=", "bg"},            {"bg=ggg", "bg"},
-        {"download=yes", "download"}, {"download=", "download"},  {"format=gif", "format"}, {"format=PNG", "format"},
-        {"fg=ffffff&bg=000000", "fg"}, {"fg=777&bg=888", "fg"},   {"fg=ffff00", "fg"},      {"fg=000&bg=000", "fg"},
+        {"size=63", "size"},       {"size=2049", "size"},
+        {"size=300px", "size"},    {"size=", "size"},
+        {"size=-1", "size"},       {"size=99999999999999999999", "size"},
+        {"margin=17", "margin"},   {"margin=-1", "margin"},
+        {"margin=1.5", "margin"},  {"ecc=X", "ecc"},
+        {"ecc=", "ecc"},           {"ecc=MM", "ecc"},
+        {"ecc=%C3%A9", "ecc"},     {"fg=zzz", "fg"},
+        {"fg=12345", "fg"},        {"fg=%23%23000000", "fg"},
+        {"fg=1234567", "fg"},      {"bg=", "bg"},
+        {"bg=ggg", "bg"},          {"download=yes", "download"},
+        {"download=", "download"}, {"format=gif", "format"},
+        {"format=PNG", "format"},  {"fg=ffffff&bg=000000", "fg"},
+        {"fg=777&bg=888", "fg"},   {"fg=ffff00", "fg"},
+        {"fg=000&bg=000", "fg"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         qr_options_t o;
@@ -129,11 +135,13 @@ static void test_colours(void **state)
         bool ok;
         uint8_t r, g, b;
     } cases[] = {
-        {"000000", true, 0, 0, 0},     {"#FFFFFF", true, 255, 255, 255}, {"f80", true, 0xff, 0x88, 0},
-        {"#a1B2c3", true, 0xa1, 0xb2, 0xc3}, {"", false, 0, 0, 0},     {"#", false, 0, 0, 0},
-        {"ff", false, 0, 0, 0},        {"ffff", false, 0, 0, 0},       {"fffffff", false, 0, 0, 0},
-        {"#ggg", false, 0, 0, 0},      {" fff", false, 0, 0, 0},       {"fff ", false, 0, 0, 0},
-        {"0x0000", false, 0, 0, 0},    {"##fff", false, 0, 0, 0},
+        {"000000", true, 0, 0, 0},    {"#FFFFFF", true, 255, 255, 255},
+        {"f80", true, 0xff, 0x88, 0}, {"#a1B2c3", true, 0xa1, 0xb2, 0xc3},
+        {"", false, 0, 0, 0},         {"#", false, 0, 0, 0},
+        {"ff", false, 0, 0, 0},       {"ffff", false, 0, 0, 0},
+        {"fffffff", false, 0, 0, 0},  {"#ggg", false, 0, 0, 0},
+        {" fff", false, 0, 0, 0},     {"fff ", false, 0, 0, 0},
+        {"0x0000", false, 0, 0, 0},   {"##fff", false, 0, 0, 0},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         qr_rgb_t c = {1, 2, 3};

@@ -3,21 +3,20 @@
  * table-driven request sequences (bursts, refill, denial with Retry-After, time going backwards),
  * the rounding of seconds, and the header strings.
  */
-#include "test_util.h"
-
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "http/ratelimit.h"
+#include "test_util.h"
 
 #define S RATELIMIT_NS_PER_S
 
 typedef struct {
-    int64_t now;       /* ns */
+    int64_t now; /* ns */
     bool allowed;
     int64_t remaining;
-    int64_t reset;     /* ns */
-    int64_t retry;     /* ns */
+    int64_t reset; /* ns */
+    int64_t retry; /* ns */
 } step_t;
 
 static void run_steps(const ratelimit_policy_t *p, const step_t *steps, size_t n)
@@ -25,10 +24,9 @@ static void run_steps(const ratelimit_policy_t *p, const step_t *steps, size_t n
     int64_t tat = 0;
     for (size_t i = 0; i < n; i++) {
         ratelimit_decision_t d = ratelimit_decide(p, tat, steps[i].now);
-        if (d.allowed != steps[i].allowed || d.remaining != steps[i].remaining || d.reset != steps[i].reset
-            || d.retry_after != steps[i].retry)
-            fail_msg("step %zu (now %" PRId64 " s): allowed %d remaining %" PRId64 " reset %" PRId64
-                     " retry %" PRId64,
+        if (d.allowed != steps[i].allowed || d.remaining != steps[i].remaining || d.reset != steps[i].reset ||
+            d.retry_after != steps[i].retry)
+            fail_msg("step %zu (now %" PRId64 " s): allowed %d remaining %" PRId64 " reset %" PRId64 " retry %" PRId64,
                      i, steps[i].now / S, d.allowed, d.remaining, d.reset, d.retry_after);
         if (!d.allowed)
             assert_int_equal(d.tat, tat); /* a denied request costs nothing */
@@ -42,14 +40,10 @@ static void test_ratelimit_burst_then_one_per_interval(void **state)
     (void)state;
     const ratelimit_policy_t p = {"key", 3, 60 * S};
     const step_t steps[] = {
-        {100 * S, true, 2, 20 * S, 0},
-        {100 * S, true, 1, 40 * S, 0},
-        {100 * S, true, 0, 60 * S, 0},
-        {100 * S, false, 0, 60 * S, 20 * S}, /* over the burst: next one in 20 s */
-        {119 * S, false, 0, 41 * S, 1 * S},
-        {120 * S, true, 0, 60 * S, 0},       /* exactly one interval later */
-        {120 * S, false, 0, 60 * S, 20 * S},
-        {300 * S, true, 2, 20 * S, 0},       /* idle for long: the whole quota is back */
+        {100 * S, true, 2, 20 * S, 0},       {100 * S, true, 1, 40 * S, 0},
+        {100 * S, true, 0, 60 * S, 0},       {100 * S, false, 0, 60 * S, 20 * S}, /* over the burst: next one in 20 s */
+        {119 * S, false, 0, 41 * S, 1 * S},  {120 * S, true, 0, 60 * S, 0},       /* exactly one interval later */
+        {120 * S, false, 0, 60 * S, 20 * S}, {300 * S, true, 2, 20 * S, 0}, /* idle for long: the whole quota is back */
     };
     run_steps(&p, steps, N_ELEMS(steps));
 }
@@ -67,7 +61,7 @@ static void test_ratelimit_time_going_backwards(void **state)
         {995 * S, false, 0, 65 * S, 25 * S}, /* 5 s back: still limited, and for longer */
         {999 * S, false, 0, 61 * S, 21 * S},
         {941 * S, false, 0, 119 * S, 79 * S}, /* 59 s back: still within two windows */
-        {10 * S, true, 2, 20 * S, 0},        /* far back: the stored TAT is not from this clock */
+        {10 * S, true, 2, 20 * S, 0},         /* far back: the stored TAT is not from this clock */
         {10 * S, true, 1, 40 * S, 0},
     };
     run_steps(&p, steps, N_ELEMS(steps));

@@ -5,8 +5,6 @@
  * existing table keeps its size, a file that is not a table is refused, and keys of different
  * scopes differ.
  */
-#include "test_util.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +12,7 @@
 #include <unistd.h>
 
 #include "http/ratelimit_table.h"
+#include "test_util.h"
 
 #define S RATELIMIT_NS_PER_S
 

@@ -66,7 +66,8 @@ static void test_rfc3339_agrees_with_timegm(void **state)
     for (int y = 1900; y <= 2100; y++) {
         for (int mo = 1; mo <= 12; mo++) {
             for (int d = 1; d <= 31; d++) {
-                struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = 7, .tm_min = 8, .tm_sec = 9};
+                struct tm tm = {
+                    .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = 7, .tm_min = 8, .tm_sec = 9};
                 time_t t = timegm(&tm);
                 bool exists = tm.tm_mday == d; /* timegm normalises a day that does not exist */
                 char s[40];
@@ -89,12 +90,12 @@ static void test_rfc3339_refuses_what_is_not_a_time(void **state)
     static const char *const bad[] = {
         "",
         "2026-11-25",
-        "2026-11-25T10:00:00",      /* no zone */
-        "2026-11-25 10:00:00Z",     /* space instead of T */
-        "2026-11-25T10:00Z",        /* no seconds */
-        "2026-02-30T00:00:00Z",     /* no such day */
-        "2025-02-29T00:00:00Z",     /* not a leap year */
-        "1900-02-29T00:00:00Z",     /* divisible by 100, not 400 */
+        "2026-11-25T10:00:00",  /* no zone */
+        "2026-11-25 10:00:00Z", /* space instead of T */
+        "2026-11-25T10:00Z",    /* no seconds */
+        "2026-02-30T00:00:00Z", /* no such day */
+        "2025-02-29T00:00:00Z", /* not a leap year */
+        "1900-02-29T00:00:00Z", /* divisible by 100, not 400 */
         "2026-04-31T00:00:00Z",
         "2026-00-10T00:00:00Z",
         "2026-13-10T00:00:00Z",
@@ -102,7 +103,7 @@ static void test_rfc3339_refuses_what_is_not_a_time(void **state)
         "2026-11-25T24:00:00Z",
         "2026-11-25T23:60:00Z",
         "2026-11-25T23:59:61Z",
-        "2026-11-25T10:00:00.Z",    /* a dot without digits */
+        "2026-11-25T10:00:00.Z", /* a dot without digits */
         "2026-11-25T10:00:00+24:00",
         "2026-11-25T10:00:00+01:60",
         "2026-11-25T10:00:00+0100",

@@ -6,14 +6,13 @@
  * crosses the limit writes part of the batch, then fails with EFBIG — the same short write as a
  * disk filling up mid-batch.
  */
-#include "test_util.h"
-
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "track/spool.h"
 #include "util/buf.h"
 

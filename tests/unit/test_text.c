@@ -184,7 +184,10 @@ static void test_text_hex_digit_reads_both_cases_and_nothing_else(void **state)
 {
     (void)state;
     for (int c = -128; c < 128; c++) {
-        int want = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int want = c >= '0' && c <= '9'   ? c - '0'
+                   : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
         assert_int_equal(text_hex_digit((char)c), want);
     }
 }

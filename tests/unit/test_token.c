@@ -98,8 +98,13 @@ static void test_token_truncated_extended_and_garbage_are_refused(void **state)
     memcpy(longer, tok, (size_t)len);
     memcpy(longer + len, "AAAA", 4);
     assert_false(token_verify(longer, (size_t)len + 4, SECRET, SLEN, &out));
-    const char *garbage[] = {"", "====", "../../etc/passwd", "%2F%2Fevil.com", "AAAAAAAAAAAAAAAAAAAAAAAA",
-                             "abc def ghi jkl mno pqr", "\xff\xfe\xfd\xfc"};
+    const char *garbage[] = {"",
+                             "====",
+                             "../../etc/passwd",
+                             "%2F%2Fevil.com",
+                             "AAAAAAAAAAAAAAAAAAAAAAAA",
+                             "abc def ghi jkl mno pqr",
+                             "\xff\xfe\xfd\xfc"};
     for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++)
         assert_false(token_verify(garbage[i], strlen(garbage[i]), SECRET, SLEN, &out));
 }
