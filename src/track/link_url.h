@@ -22,8 +22,8 @@
 #define LINK_URL_MAX_BYTES 8192
 
 #define LINK_PARAM_COUNT 6
-#define LINK_PARAM_MAX_CHARS 255 /* longest source_id / sub value, in characters, wherever links are made or clicked   \
-                                  */
+/* The longest source_id / sub value, in characters, wherever links are made or clicked. */
+#define LINK_PARAM_MAX_CHARS 255
 
 /* The six parameters as JSON body fields (api/validate.h's field_spec_t), in LINK_PARAM_NAMES
  * order, for a field table that has them as consecutive entries: `[F_SOURCE_ID] = LINK_PARAM_FIELDS`. */
