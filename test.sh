@@ -2,8 +2,9 @@
 # test.sh — everything needed, then every test: installs missing packages, builds trackgen
 # twice (plain, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the cmocka unit
 # tests in both builds, fuzzes every parser of outside input for a few seconds each (libFuzzer,
-# tests/fuzz/run.sh), checks the C formatting, lints the OpenAPI spec and runs the integration suite against the real
-# stack (nginx → sanitizer-built workers → PostgreSQL).
+# tests/fuzz/run.sh), checks the C formatting, compiles a client generated from the OpenAPI spec
+# (tests/client/check.sh), lints the spec and runs the integration suite against the real stack
+# (nginx → sanitizer-built workers → PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -39,6 +40,11 @@ set -e
 step "fuzzing: every parser of outside input under libFuzzer + ASan/UBSan, a few seconds each"
 set +e
 tests/fuzz/run.sh "${FUZZ_SECONDS:-4}"; record $?
+set -e
+
+step "generated client: openapi-typescript + openapi-fetch types from the spec, partner calls under tsc --strict"
+set +e
+tests/client/check.sh; record $?
 set -e
 
 step "integration test dependencies (npm)"
