@@ -11,6 +11,7 @@
 
 #include "util/b64url.h"
 #include "util/hmac.h"
+#include "util/text.h"
 
 #define VERSION 1
 #define SIG_TEXT_LEN 22 /* base64url of SIGNED_URL_MAC_LEN bytes, unpadded */
@@ -127,24 +128,6 @@ int signed_url_sign(const char *secret, size_t secret_len, const signed_url_clai
     return n > 0 && n < SIGNED_URL_SUFFIX_MAX ? n : -1;
 }
 
-/* Decimal digits in their one spelling ("0", or no leading zero), at most max. */
-static bool parse_decimal(const char *s, size_t len, int64_t max, int64_t *out)
-{
-    if (len == 0 || len > 19 || (s[0] == '0' && len > 1))
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        int d = s[i] - '0';
-        if (v > (max - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
-
 signed_url_status_t signed_url_verify(const char *secret, size_t secret_len, const char *path, size_t path_len,
                                       const signed_url_param_t *query, size_t n, int64_t now, int64_t *partner_id,
                                       int64_t *expires)
@@ -172,8 +155,8 @@ signed_url_status_t signed_url_verify(const char *secret, size_t secret_len, con
     }
     int64_t pid, exp;
     unsigned char got[SIGNED_URL_MAC_LEN];
-    if (!p || !e || !s || !parse_decimal(p->value, p->value_len, INT64_MAX, &pid) ||
-        !parse_decimal(e->value, e->value_len, SIGNED_URL_EXPIRES_MAX, &exp) || exp < 1 ||
+    if (!p || !e || !s || !text_parse_decimal(p->value, p->value_len, INT64_MAX, &pid) ||
+        !text_parse_decimal(e->value, e->value_len, SIGNED_URL_EXPIRES_MAX, &exp) || exp < 1 ||
         s->value_len != SIG_TEXT_LEN || b64url_decode(s->value, s->value_len, got, sizeof got) != SIGNED_URL_MAC_LEN)
         return SIGNED_URL_TAMPERED;
     unsigned char want[SIGNED_URL_MAC_LEN];
