@@ -10,7 +10,8 @@
  * Issuing (an authenticated request): signed_url_sign(partner, path, resource parameters,
  * expiry = now + cfg->download_ttl) gives "p=<partner>&exp=<unix seconds>&sig=<22 base64url>";
  * the caller writes the URL as public_url + path + "?" + its resource parameters (any order,
- * percent-encoded, e.g. with macro_url_encode) + "&" + that suffix.
+ * percent-encoded, e.g. with macro_url_encode) + "&" + that suffix. The path is the one the
+ * worker will see (request_t.path: raw, without TRACKGEN_PUBLIC_URL's own path).
  * Serving (no key): the route allows its resource parameters plus p, exp and sig, and passes the
  * raw request path and every query pair (query_t's pairs copied into signed_url_param_t) with
  * time(NULL) to signed_url_verify:
@@ -21,6 +22,11 @@
  *                          these parameters, until T". The handler must still check, live, that P
  *                          may see the resource NOW (offer visible, grant not revoked, partner not
  *                          suspended) and answer 404 otherwise; partner 0 means issued to an admin.
+ *                          Answer with Cache-Control: private (a shared cache would skip that
+ *                          check), max-age at most expires - now.
+ * The URL is bound to the partner, not to the API key: revoking a key does not revoke the URLs it
+ * fetched (they lapse within the TTL); revoking the partner's access or suspending it does, through
+ * the live check.
  *
  * The MAC: the first SIGNED_URL_MAC_LEN bytes of HMAC-SHA256(secret, m), where m is
  *   "trackgen-signed-url" NUL, version byte 1,
