@@ -7,24 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/text.h"
+
 const char *const ROUTER_QUERY_ANY[] = {NULL};
 
 /* Parses a positive int64 in decimal without leading zeros or signs. */
 static bool parse_id(const char *s, size_t len, int64_t *out)
 {
-    if (len == 0 || len > 19 || s[0] == '0')
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        int d = s[i] - '0';
-        if (v > (INT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
+    return len > 0 && s[0] != '0' && text_parse_decimal(s, len, INT64_MAX, out);
 }
 
 static size_t segment_len(const char *s, size_t max)

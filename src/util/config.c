@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/signed_url.h"
 #include "util/url.h"
 
 #define DEFAULT_DATABASE_URL "dbname=trackgen"
@@ -21,6 +22,7 @@
 #define DEFAULT_RATE_LIMIT 6000       /* per key and minute: 100/s sustained, a minute's worth at once */
 #define DEFAULT_CLICKS_RATE_LIMIT 600 /* per client address and minute on POST /v1/clicks */
 #define MAX_RATE_LIMIT 100000         /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
+#define DEFAULT_DOWNLOAD_TTL 3600     /* one hour */
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -150,6 +152,13 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
         rate_limit(get, "TRACKGEN_CLICKS_RATE_LIMIT", DEFAULT_CLICKS_RATE_LIMIT, &cfg->clicks_rate_limit, err, errlen) <
             0)
         return -1;
+
+    const char *ttl = value_or(get, "TRACKGEN_DOWNLOAD_TTL", NULL);
+    n = DEFAULT_DOWNLOAD_TTL;
+    if (ttl && !parse_long(ttl, SIGNED_URL_TTL_MIN, SIGNED_URL_TTL_MAX, &n))
+        return fail(err, errlen, "TRACKGEN_DOWNLOAD_TTL: '%s' is not a number of seconds from %d to %d", ttl,
+                    SIGNED_URL_TTL_MIN, SIGNED_URL_TTL_MAX);
+    cfg->download_ttl = (int)n;
 
     const char *fallback = value_or(get, "TRACKGEN_FALLBACK_URL", NULL);
     if (fallback && (url_check(fallback, strlen(fallback)) != URL_OK || strchr(fallback, '{')))

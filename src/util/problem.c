@@ -29,6 +29,8 @@ static const kind_info_t kinds[] = {
     [PROBLEM_NOT_ACCEPTABLE] = {406, TYPE_BASE "not-acceptable", "Not acceptable",
                                 "None of the media types this resource produces is acceptable."},
     [PROBLEM_CONFLICT] = {409, TYPE_BASE "conflict", "Conflict", "The request conflicts with an existing resource."},
+    [PROBLEM_EXPIRED] = {410, TYPE_BASE "expired", "Expired",
+                         "This signed URL has expired; ask the API for a new one."},
     [PROBLEM_PAYLOAD_TOO_LARGE] = {413, TYPE_BASE "payload-too-large", "Payload too large",
                                    "The request body is larger than allowed."},
     [PROBLEM_UNSUPPORTED_MEDIA_TYPE] = {415, TYPE_BASE "unsupported-media-type", "Unsupported media type",

@@ -24,6 +24,7 @@ typedef enum {
     PROBLEM_METHOD_NOT_ALLOWED,     /* 405 */
     PROBLEM_NOT_ACCEPTABLE,         /* 406: Accept rules out every representation */
     PROBLEM_CONFLICT,               /* 409, errors[] names the field */
+    PROBLEM_EXPIRED,                /* 410: a signed URL (util/signed_url.h) past its expiry */
     PROBLEM_PAYLOAD_TOO_LARGE,      /* 413 */
     PROBLEM_UNSUPPORTED_MEDIA_TYPE, /* 415 */
     PROBLEM_UNPROCESSABLE,          /* 422: well-formed, but cannot be done (e.g. too long for a QR code) */

@@ -103,6 +103,23 @@ char *text_like_escape(arena_t *a, const char *s, size_t len)
     return out;
 }
 
+bool text_parse_decimal(const char *s, size_t len, int64_t max, int64_t *out)
+{
+    if (len == 0 || len > 19 || (s[0] == '0' && len > 1))
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        int d = s[i] - '0';
+        if (d > max || v > (max - d) / 10) /* v * 10 + d > max, without overflow */
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
 bool text_is_token(const char *s, size_t len, size_t max)
 {
     if (len == 0 || len > max)

@@ -1,12 +1,13 @@
 /*
  * text.h — small pure helpers for strings off the wire: UTF-8 length and validity, control
- * characters, hex, and escaping for SQL LIKE patterns. Strings are (pointer, length) slices.
+ * characters, hex, escaping for SQL LIKE patterns, canonical decimals. Strings are (pointer, length) slices.
  */
 #ifndef TRACKGEN_TEXT_H
 #define TRACKGEN_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
@@ -23,5 +24,8 @@ int text_hex_digit(char c);
 char *text_like_escape(arena_t *a, const char *s, size_t len);
 /* Exact ASCII token check: 1..max chars of [A-Za-z0-9._-]. */
 bool text_is_token(const char *s, size_t len, size_t max);
+/* A non-negative decimal in its one spelling (digits only: no sign, no space, no leading zero
+ * except "0" itself), at most max (>= 0). False for anything else; *out is set only on success. */
+bool text_parse_decimal(const char *s, size_t len, int64_t max, int64_t *out);
 
 #endif

@@ -2,7 +2,7 @@
  * test_config.c — configuration from the environment (src/util/config.c), read through a fake
  * getenv over a table: defaults, good values, an error naming the variable for every bad value,
  * the secret (required or not), the trailing slash of TRACKGEN_PUBLIC_URL, CORS origin lists,
- * the rate limits.
+ * the rate limits, the signed-URL lifetime.
  */
 #include "test_util.h"
 #include "util/config.h"
@@ -72,6 +72,7 @@ static void test_config_defaults_with_an_empty_environment(void **state)
     assert_null(c.fallback_url);
     assert_int_equal(c.rate_limit, 6000);
     assert_int_equal(c.clicks_rate_limit, 600);
+    assert_int_equal(c.download_ttl, 3600);
     config_free(&c);
     assert_config_empty(&c);
 }
@@ -80,10 +81,10 @@ static void test_config_defaults_with_an_empty_environment(void **state)
 static void test_config_empty_values_fall_back_to_defaults(void **state)
 {
     (void)state;
-    static const char *const names[] = {"TRACKGEN_THREADS",      "TRACKGEN_LISTEN",           "TRACKGEN_PUBLIC_URL",
-                                        "TRACKGEN_LOG_LEVEL",    "TRACKGEN_MAX_BODY",         "TRACKGEN_CORS_ORIGINS",
-                                        "TRACKGEN_FALLBACK_URL", "TRACKGEN_SPOOL_DIR",        "TRACKGEN_DATABASE_URL",
-                                        "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT"};
+    static const char *const names[] = {
+        "TRACKGEN_THREADS",      "TRACKGEN_LISTEN",       "TRACKGEN_PUBLIC_URL",        "TRACKGEN_LOG_LEVEL",
+        "TRACKGEN_MAX_BODY",     "TRACKGEN_CORS_ORIGINS", "TRACKGEN_FALLBACK_URL",      "TRACKGEN_SPOOL_DIR",
+        "TRACKGEN_DATABASE_URL", "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT", "TRACKGEN_DOWNLOAD_TTL"};
     env_clear();
     for (size_t i = 0; i < N_ELEMS(names); i++)
         env_set(names[i], "");
@@ -96,6 +97,7 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
     assert_null(c.fallback_url);
     assert_int_equal(c.rate_limit, 6000);
     assert_int_equal(c.clicks_rate_limit, 600);
+    assert_int_equal(c.download_ttl, 3600);
     config_free(&c);
 }
 
@@ -115,11 +117,13 @@ static void test_config_good_values_are_taken(void **state)
     env_set("TRACKGEN_FALLBACK_URL", "https://www.example.com/");
     env_set("TRACKGEN_RATE_LIMIT", "120");
     env_set("TRACKGEN_CLICKS_RATE_LIMIT", "0");
+    env_set("TRACKGEN_DOWNLOAD_TTL", "900");
     config_t c;
     char err[256];
     assert_int_equal(config_load(&c, fake_getenv, true, err, sizeof err), 0);
     assert_int_equal(c.rate_limit, 120);
     assert_int_equal(c.clicks_rate_limit, 0);
+    assert_int_equal(c.download_ttl, 900);
     assert_string_equal(c.database_url, "postgresql://tg@db/trackgen");
     assert_string_equal(c.listen, "/run/trackgen/fcgi.sock");
     assert_int_equal(c.threads, 1024);
@@ -159,6 +163,8 @@ static void test_config_boundary_values_are_accepted(void **state)
         {"TRACKGEN_RATE_LIMIT", "100000"},
         {"TRACKGEN_CLICKS_RATE_LIMIT", "0"},
         {"TRACKGEN_CLICKS_RATE_LIMIT", "100000"},
+        {"TRACKGEN_DOWNLOAD_TTL", "60"},
+        {"TRACKGEN_DOWNLOAD_TTL", "604800"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         env_only(cases[i][0], cases[i][1]);
@@ -226,6 +232,15 @@ static void test_config_every_bad_value_names_its_variable(void **state)
         {"TRACKGEN_CLICKS_RATE_LIMIT", "-5"},
         {"TRACKGEN_CLICKS_RATE_LIMIT", "1e3"},
         {"TRACKGEN_CLICKS_RATE_LIMIT", "99999999999999999999"},
+        {"TRACKGEN_DOWNLOAD_TTL", "59"},
+        {"TRACKGEN_DOWNLOAD_TTL", "604801"},
+        {"TRACKGEN_DOWNLOAD_TTL", "0"},
+        {"TRACKGEN_DOWNLOAD_TTL", "-3600"},
+        {"TRACKGEN_DOWNLOAD_TTL", "1h"},
+        {"TRACKGEN_DOWNLOAD_TTL", "3600s"},
+        {"TRACKGEN_DOWNLOAD_TTL", " 3600"},
+        {"TRACKGEN_DOWNLOAD_TTL", "+3600"},
+        {"TRACKGEN_DOWNLOAD_TTL", "99999999999999999999"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         env_only(cases[i][0], cases[i][1]);

@@ -34,6 +34,7 @@ static void test_problem_every_kind_has_its_status_type_title_and_default_detail
         {PROBLEM_METHOD_NOT_ALLOWED, 405, "method-not-allowed", "Method not allowed",
          "This resource does not support that method."},
         {PROBLEM_CONFLICT, 409, "conflict", "Conflict", "The request conflicts with an existing resource."},
+        {PROBLEM_EXPIRED, 410, "expired", "Expired", "This signed URL has expired; ask the API for a new one."},
         {PROBLEM_PAYLOAD_TOO_LARGE, 413, "payload-too-large", "Payload too large",
          "The request body is larger than allowed."},
         {PROBLEM_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported-media-type", "Unsupported media type",

@@ -1,8 +1,9 @@
 /*
  * test_text.c — string helpers for bytes off the wire (src/util/text.c): UTF-8 validity and
  * length in code points, C0/C1/DEL control characters with and without newlines allowed, hex,
- * LIKE escaping of \ % _, and ASCII tokens.
+ * LIKE escaping of \ % _, ASCII tokens, and decimals in their one spelling.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "test_util.h"
@@ -241,6 +242,44 @@ static void test_text_is_token_accepts_only_short_ascii_tokens(void **state)
             fail_msg("case %zu ('%s', max %zu): want %d", i, cases[i].s, cases[i].max, cases[i].want);
 }
 
+static void test_text_parse_decimal_takes_one_spelling_up_to_max(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len;
+        int64_t max;
+        bool ok;
+        int64_t want;
+    } cases[] = {
+        {BYTES("0"), 10, true, 0},
+        {BYTES("7"), 10, true, 7},
+        {BYTES("10"), 10, true, 10},
+        {BYTES("11"), 10, false, 0},
+        {BYTES("9223372036854775807"), INT64_MAX, true, INT64_MAX},
+        {BYTES("9223372036854775808"), INT64_MAX, false, 0},
+        {BYTES("10000000000000000000"), INT64_MAX, false, 0},
+        {BYTES("07"), 10, false, 0},
+        {BYTES("00"), 10, false, 0},
+        {BYTES(""), 10, false, 0},
+        {BYTES("+7"), 10, false, 0},
+        {BYTES("-7"), 10, false, 0},
+        {BYTES(" 7"), 10, false, 0},
+        {BYTES("7 "), 10, false, 0},
+        {BYTES("7\0"), 10, false, 0},
+        {BYTES("1e1"), 100, false, 0},
+        {BYTES("0x7"), 100, false, 0},
+        {BYTES("\xef\xbc\x97"), 10, false, 0}, /* FULLWIDTH DIGIT SEVEN */
+        {BYTES("5"), 0, false, 0},
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        int64_t v = -1;
+        bool ok = text_parse_decimal(cases[i].s, cases[i].len, cases[i].max, &v);
+        if (ok != cases[i].ok || (ok && v != cases[i].want) || (!ok && v != -1))
+            fail_msg("case %zu ('%s', max %" PRId64 "): ok %d, value %" PRId64, i, cases[i].s, cases[i].max, ok, v);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_text_hex_digit_reads_both_cases_and_nothing_else),
         cmocka_unit_test(test_text_like_escape_escapes_backslash_percent_underscore),
         cmocka_unit_test(test_text_is_token_accepts_only_short_ascii_tokens),
+        cmocka_unit_test(test_text_parse_decimal_takes_one_spelling_up_to_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
