@@ -191,6 +191,15 @@ stack_real_ip_directives() {
     printf '%s' "${out}        real_ip_header X-Forwarded-For;\\n        real_ip_recursive on;"
 }
 
+# nginx's request body cap in bytes: at least 8 MiB, and 1 MiB above the worker's JSON cap
+# (TRACKGEN_MAX_BODY), so the worker's 413, naming its cap, is the one clients get.
+stack_client_max_body() {
+    local json=${TRACKGEN_MAX_BODY:-1048576} floor=$((8 * 1024 * 1024))
+    [[ $json =~ ^[0-9]+$ ]] || json=1048576 # the worker refuses to start on a bad value, naming it
+    local want=$((json + 1024 * 1024))
+    echo $((want > floor ? want : floor))
+}
+
 # stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
 # keep-alive with N kept connections (for measurements; see deploy/nginx.conf.template).
 # TRACKGEN_TRUSTED_PROXIES: the load balancers whose X-Forwarded-For gives the client address.
@@ -204,7 +213,8 @@ stack_nginx_start() {
     fi
     sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@UPSTREAM_KEEPALIVE@|$ka|" -e "s|@KEEP_CONN@|$kc|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
         -e "s|@SOCKET1@|$(worker_socket 1)|g" -e "s|@SOCKET2@|$(worker_socket 2)|g" -e "s|@LISTEN@|$1|g" \
-        -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" -e "s|@REAL_IP@|$realip|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+        -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" -e "s|@REAL_IP@|$realip|" \
+        -e "s|@CLIENT_MAX_BODY@|$(stack_client_max_body)|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
         return 0

@@ -23,6 +23,9 @@ enum {
     ROUTE_AUTH_MASK = 3,
     ROUTE_CORS_ANY = 4,     /* callable from any origin (landing pages), whatever TRACKGEN_CORS_ORIGINS says */
     ROUTE_LIMIT_CLIENT = 8, /* public, but limited per client address (TRACKGEN_CLICKS_RATE_LIMIT) */
+    /* The kind of body the route takes, for its size cap (http/body_limit.h); JSON when neither. */
+    ROUTE_BODY_CSV = 16,    /* a CSV import (TRACKGEN_MAX_CSV_BODY) */
+    ROUTE_BODY_UPLOAD = 32, /* an uploaded file (TRACKGEN_MAX_UPLOAD) */
 };
 
 typedef void (*app_done_fn)(void *ctx, bool durable);

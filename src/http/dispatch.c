@@ -140,7 +140,11 @@ static int route_and_run(request_t *r, rate_state_t *rate)
     case ROUTE_MATCH: break;
     }
     const route_t *route = r->match.route;
-    if (parse_query(r, route) < 0)
+    /* Before anything else reads or waits: a body larger than the route's cap is refused at once. */
+    body_kind_t body = route->flags & ROUTE_BODY_UPLOAD ? BODY_UPLOAD
+                       : route->flags & ROUTE_BODY_CSV  ? BODY_CSV
+                                                        : BODY_JSON;
+    if (req_body_limit(r, body) < 0 || parse_query(r, route) < 0)
         return -1;
     int auth = route->flags & ROUTE_AUTH_MASK;
     if (auth != ROUTE_PUBLIC && app->authenticate(r) < 0)

@@ -4,7 +4,7 @@
  */
 #include "http/request.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,31 +71,43 @@ static int check_content_type(request_t *r)
                        strcmp(r->method, "PATCH") == 0 ? " or application/merge-patch+json" : "");
 }
 
-/* Reads exactly CONTENT_LENGTH bytes (capped) into arena memory. */
+int req_body_limit(request_t *r, body_kind_t kind)
+{
+    r->body = body_limit(r->cfg, kind);
+    r->body_read = 0;
+    return body_limit_check(&r->body, req_header(r, "CONTENT_LENGTH"), &r->body_len, &r->problem);
+}
+
+long req_body_read(request_t *r, void *buf, size_t n)
+{
+    size_t left = r->body_len - r->body_read;
+    if (n > left)
+        n = left;
+    if (n > INT_MAX)
+        n = INT_MAX;
+    if (n == 0)
+        return 0;
+    int k = FCGX_GetStr(buf, (int)n, r->fcgx->in);
+    if (k <= 0)
+        return problem_set(&r->problem, PROBLEM_VALIDATION, "The request body ended after %zu of %zu bytes.",
+                           r->body_read, r->body_len);
+    r->body_read += (size_t)k;
+    return k;
+}
+
+/* Reads the whole body (at most the route's cap, checked by req_body_limit) into arena memory. */
 static int read_body(request_t *r, char **body, size_t *len)
 {
-    const char *cl = req_header(r, "CONTENT_LENGTH");
-    errno = 0;
-    char *end = NULL;
-    unsigned long long n = (cl && *cl) ? strtoull(cl, &end, 10) : 0;
-    if (cl && *cl && (errno || *end))
-        return problem_set(&r->problem, PROBLEM_VALIDATION, "Content-Length is not a number.");
-    if (n > r->cfg->max_body)
-        return problem_set(&r->problem, PROBLEM_PAYLOAD_TOO_LARGE,
-                           "The request body has %llu bytes; the limit is %zu bytes.", n, r->cfg->max_body);
-    char *b = arena_alloc(r->arena, (size_t)n + 1);
+    char *b = arena_alloc(r->arena, r->body_len + 1);
     size_t got = 0;
-    while (got < n) {
-        int k = FCGX_GetStr(b + got, (int)(n - got), r->fcgx->in);
-        if (k <= 0)
-            break;
+    long k;
+    while ((k = req_body_read(r, b + got, r->body_len - got)) > 0)
         got += (size_t)k;
-    }
-    if (got != n)
-        return problem_set(&r->problem, PROBLEM_VALIDATION, "The request body ended after %zu of %llu bytes.", got, n);
-    b[n] = '\0';
+    if (k < 0)
+        return -1;
+    b[got] = '\0';
     *body = b;
-    *len = (size_t)n;
+    *len = got;
     return 0;
 }
 

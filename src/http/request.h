@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "http/body_limit.h"
 #include "http/query.h"
 #include "http/router.h"
 #include "util/arena.h"
@@ -72,11 +73,21 @@ typedef struct request {
     problem_t problem;
     response_t resp;
     deferral_t defer;
+    body_limit_t body; /* the route's body cap (req_body_limit) */
+    size_t body_len;   /* Content-Length, within body.cap */
+    size_t body_read;  /* bytes of it read so far */
     struct timespec started;
 } request_t;
 
 /* The value of an HTTP request header given by its CGI name (e.g. "HTTP_ORIGIN"), or NULL. */
 const char *req_header(const request_t *r, const char *cgi_name);
+/* Chooses the body cap for the route's kind of body and checks Content-Length against it (the
+ * dispatcher calls it before the handler). Returns 0, or -1 with 413 (naming the cap and its
+ * setting) or 400 recorded. */
+int req_body_limit(request_t *r, body_kind_t kind);
+/* Reads up to n more bytes of the body (never past Content-Length) into buf, for bodies handled
+ * in pieces. Returns the count, 0 at the end, or -1 (problem recorded) if the body ends early. */
+long req_body_read(request_t *r, void *buf, size_t n);
 /* Reads the body as a JSON object into *out (a new reference, released with the arena).
  * Checks Content-Type (application/json; for PATCH also application/merge-patch+json), the size
  * cap, JSON syntax and that the top level is an object. Returns 0, or -1 with the problem set. */

@@ -17,6 +17,11 @@
 #define DEFAULT_THREADS 32
 #define DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
+#define MAX_JSON_BODY (64L * 1024 * 1024)
+#define DEFAULT_MAX_CSV_BODY (32L * 1024 * 1024) /* a 100 000-row coupon file is about 10 MB */
+#define MAX_CSV_BODY (1024L * 1024 * 1024)
+#define DEFAULT_MAX_UPLOAD (64L * 1024 * 1024)
+#define MAX_UPLOAD (4L * 1024 * 1024 * 1024)
 #define MIN_SECRET_LEN 32
 #define DEFAULT_SPOOL_DIR "spool"
 #define DEFAULT_RATE_LIMIT 6000       /* per key and minute: 100/s sustained, a minute's worth at once */
@@ -103,6 +108,17 @@ static int rate_limit(config_getenv_fn get, const char *name, long def, int *out
     return 0;
 }
 
+/* A request body cap in bytes: 1024..max, default def. */
+static int byte_cap(config_getenv_fn get, const char *name, long def, long max, size_t *out, char *err, size_t errlen)
+{
+    const char *v = value_or(get, name, NULL);
+    long n = def;
+    if (v && !parse_long(v, 1024, max, &n))
+        return fail(err, errlen, "%s: '%s' is not a byte count from 1024 to %ld", name, v, max);
+    *out = (size_t)n;
+    return 0;
+}
+
 int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -137,11 +153,11 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
     if (!secret && require_secret)
         return fail(err, errlen, "TRACKGEN_SECRET: is required (at least %d random characters)", MIN_SECRET_LEN);
 
-    const char *max_body = value_or(get, "TRACKGEN_MAX_BODY", NULL);
-    n = DEFAULT_MAX_BODY;
-    if (max_body && !parse_long(max_body, 1024, 64L * 1024 * 1024, &n))
-        return fail(err, errlen, "TRACKGEN_MAX_BODY: '%s' is not a byte count from 1024 to 67108864", max_body);
-    cfg->max_body = (size_t)n;
+    if (byte_cap(get, "TRACKGEN_MAX_BODY", DEFAULT_MAX_BODY, MAX_JSON_BODY, &cfg->max_body, err, errlen) < 0 ||
+        byte_cap(get, "TRACKGEN_MAX_CSV_BODY", DEFAULT_MAX_CSV_BODY, MAX_CSV_BODY, &cfg->max_csv_body, err, errlen) <
+            0 ||
+        byte_cap(get, "TRACKGEN_MAX_UPLOAD", DEFAULT_MAX_UPLOAD, MAX_UPLOAD, &cfg->max_upload, err, errlen) < 0)
+        return -1;
 
     const char *origins = value_or(get, "TRACKGEN_CORS_ORIGINS", "*");
     if (!origins_valid(origins))

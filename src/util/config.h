@@ -20,7 +20,9 @@ typedef struct {
     char *public_url;   /* base for generated links, no trailing slash */
     log_level_t log_level;
     char *secret;          /* signing secret, >= 32 bytes; NULL if not required and not set */
-    size_t max_body;       /* request body cap in bytes */
+    size_t max_body;       /* cap in bytes of a JSON request body */
+    size_t max_csv_body;   /* cap in bytes of a CSV import */
+    size_t max_upload;     /* cap in bytes of an uploaded file */
     char *cors_origins;    /* "*" or comma-separated list of exact origins */
     char *spool_dir;       /* directory of the durable hit spool */
     char *fallback_url;    /* where clicks go when an offer has no fallback of its own; NULL = none */

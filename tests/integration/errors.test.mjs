@@ -47,11 +47,24 @@ test('a failed create writes nothing and a half-valid PATCH changes nothing', as
   assert.equal((await api('GET', `/v1/offers/${o.id}`, { key: ADMIN })).body.payout, 'before');
 });
 
-test('a body over the cap is 413 problem+json', async () => {
-  const big = `{"name":"${'a'.repeat(Number(process.env.TG_MAX_BODY) + 10)}"}`;
+test('a body over the cap is 413 problem+json naming the JSON cap and its setting, before anything else', async () => {
+  const cap = Number(process.env.TG_MAX_BODY);
+  const big = `{"name":"${'a'.repeat(cap + 10)}"}`;
   const r = await api('POST', '/v1/offers', { key: ADMIN, rawBody: big });
   assert.equal(r.status, 413);
   assert.equal(r.body.type, 'https://trackgen.dev/problems/payload-too-large');
+  assert.match(r.body.detail, new RegExp(`JSON bodies may have at most ${cap} bytes \\(TRACKGEN_MAX_BODY\\)`));
+  // the cap is checked before authentication, the query and the handler: no key, a bad query, a public route
+  const anon = await api('POST', '/v1/offers?bogus=1', { rawBody: big });
+  assert.equal(anon.status, 413);
+  const clicks = await api('POST', '/v1/clicks', { rawBody: big });
+  assert.equal(clicks.status, 413);
+  // exactly at the cap is read (and then judged as JSON)
+  const exact = `{"name":"${'a'.repeat(cap - 11)}"}`;
+  assert.equal(exact.length, cap);
+  const e = await api('POST', '/v1/offers', { key: ADMIN, rawBody: exact });
+  assert.equal(e.status, 400, 'read whole, then refused for its fields');
+  assert.notEqual(e.body.type, 'https://trackgen.dev/problems/payload-too-large');
 });
 
 test('a body with the wrong Content-Type is 415', async () => {

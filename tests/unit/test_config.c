@@ -67,6 +67,8 @@ static void test_config_defaults_with_an_empty_environment(void **state)
     assert_int_equal(c.log_level, LOG_INFO);
     assert_null(c.secret);
     assert_int_equal(c.max_body, 1048576);
+    assert_int_equal(c.max_csv_body, 33554432);
+    assert_int_equal(c.max_upload, 67108864);
     assert_string_equal(c.cors_origins, "*");
     assert_string_equal(c.spool_dir, "spool");
     assert_null(c.fallback_url);
@@ -84,7 +86,8 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
     static const char *const names[] = {
         "TRACKGEN_THREADS",      "TRACKGEN_LISTEN",       "TRACKGEN_PUBLIC_URL",        "TRACKGEN_LOG_LEVEL",
         "TRACKGEN_MAX_BODY",     "TRACKGEN_CORS_ORIGINS", "TRACKGEN_FALLBACK_URL",      "TRACKGEN_SPOOL_DIR",
-        "TRACKGEN_DATABASE_URL", "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT", "TRACKGEN_DOWNLOAD_TTL"};
+        "TRACKGEN_DATABASE_URL", "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT", "TRACKGEN_DOWNLOAD_TTL",
+        "TRACKGEN_MAX_CSV_BODY", "TRACKGEN_MAX_UPLOAD"};
     env_clear();
     for (size_t i = 0; i < N_ELEMS(names); i++)
         env_set(names[i], "");
@@ -118,6 +121,8 @@ static void test_config_good_values_are_taken(void **state)
     env_set("TRACKGEN_RATE_LIMIT", "120");
     env_set("TRACKGEN_CLICKS_RATE_LIMIT", "0");
     env_set("TRACKGEN_DOWNLOAD_TTL", "900");
+    env_set("TRACKGEN_MAX_CSV_BODY", "1073741824");
+    env_set("TRACKGEN_MAX_UPLOAD", "4294967296");
     config_t c;
     char err[256];
     assert_int_equal(config_load(&c, fake_getenv, true, err, sizeof err), 0);
@@ -131,6 +136,8 @@ static void test_config_good_values_are_taken(void **state)
     assert_int_equal(c.log_level, LOG_WARN);
     assert_string_equal(c.secret, SECRET32);
     assert_int_equal(c.max_body, 67108864);
+    assert_int_equal(c.max_csv_body, 1073741824);
+    assert_int_equal(c.max_upload, 4294967296);
     assert_string_equal(c.cors_origins, "https://app.example.com,http://localhost:5173");
     assert_string_equal(c.spool_dir, "/var/spool/trackgen");
     assert_string_equal(c.fallback_url, "https://www.example.com/");
@@ -153,6 +160,10 @@ static void test_config_boundary_values_are_accepted(void **state)
         {"TRACKGEN_LOG_LEVEL", "error"},
         {"TRACKGEN_MAX_BODY", "1024"},
         {"TRACKGEN_MAX_BODY", "67108864"},
+        {"TRACKGEN_MAX_CSV_BODY", "1024"},
+        {"TRACKGEN_MAX_CSV_BODY", "1073741824"},
+        {"TRACKGEN_MAX_UPLOAD", "1024"},
+        {"TRACKGEN_MAX_UPLOAD", "4294967296"},
         {"TRACKGEN_SECRET", SECRET32},
         {"TRACKGEN_CORS_ORIGINS", "*"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com"},
@@ -213,6 +224,12 @@ static void test_config_every_bad_value_names_its_variable(void **state)
         {"TRACKGEN_MAX_BODY", "67108865"},
         {"TRACKGEN_MAX_BODY", "1M"},
         {"TRACKGEN_MAX_BODY", " 2048"},
+        {"TRACKGEN_MAX_CSV_BODY", "1023"},
+        {"TRACKGEN_MAX_CSV_BODY", "1073741825"},
+        {"TRACKGEN_MAX_CSV_BODY", "32MiB"},
+        {"TRACKGEN_MAX_UPLOAD", "1023"},
+        {"TRACKGEN_MAX_UPLOAD", "4294967297"},
+        {"TRACKGEN_MAX_UPLOAD", "-1"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com/path"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com/"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com,"},
