@@ -23,6 +23,7 @@ static const char *const OFFER_LIST[] = {"limit", "cursor", "status", "q", NULL}
 static const char *const PARTNER_LIST[] = {"limit", "cursor", "status", NULL};
 static const char *const KEY_LIST[] = {"limit", "cursor", "partner_id", NULL};
 static const char *const HIT_LIST[] = {"limit", "cursor", "kind", "offer_id", "partner_id", "from", "to", NULL};
+static const char *const HIT_EXPORT[] = {"kind", "offer_id", "partner_id", "from", "to", NULL};
 
 static const route_t ROUTES[] = {
     {"GET", "/healthz", health_live, ROUTE_PUBLIC, NULL},
@@ -54,6 +55,7 @@ static const route_t ROUTES[] = {
     {"POST", "/v1/tracking-links", tracking_links_create, ROUTE_ANY_KEY, PAGE},
 
     {"GET", "/v1/hits", hits_list, ROUTE_ANY_KEY, HIT_LIST},
+    {"GET", "/v1/hits/export", hits_export, ROUTE_ANY_KEY | ROUTE_HEAVY, HIT_EXPORT},
     {"GET", "/v1/hit-quarantine", hit_quarantine_list, ROUTE_ADMIN, PAGE},
 
     {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY, QR_DATA_QUERY},

@@ -26,6 +26,7 @@ enum {
     /* The kind of body the route takes, for its size cap (http/body_limit.h); JSON when neither. */
     ROUTE_BODY_CSV = 16,    /* a CSV import (TRACKGEN_MAX_CSV_BODY) */
     ROUTE_BODY_UPLOAD = 32, /* an uploaded file (TRACKGEN_MAX_UPLOAD) */
+    ROUTE_HEAVY = 64,       /* a large streamed answer: at most TRACKGEN_HEAVY_REQUESTS at once per process */
 };
 
 typedef void (*app_done_fn)(void *ctx, bool durable);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,9 +29,22 @@ typedef struct {
     ratelimit_decision_t decision;
 } rate_state_t;
 
+/* What the dispatcher keeps per request (r->dispatch_state, in the arena). */
+typedef struct {
+    rate_state_t rate;
+    bool heavy; /* holds one of the process's heavy slots until its answer has been sent */
+} dispatch_state_t;
+
+/* Heavy answers (ROUTE_HEAVY: exports, archives) each hold a worker thread while they are
+ * produced, so at most cfg->heavy_requests run at once per process and the other threads stay
+ * free for clicks and the API; one more waits up to HEAVY_WAIT_S for a slot, then gets a 503. */
+#define HEAVY_WAIT_S 5
+static sem_t heavy_slots;
+
 int dispatch_start(const config_t *cfg, const app_t *the_app)
 {
     app = the_app;
+    sem_init(&heavy_slots, 0, (unsigned)cfg->heavy_requests);
     if (cfg->rate_limit == 0 && cfg->clicks_rate_limit == 0)
         return 0;
     char path[4096];
@@ -45,6 +59,7 @@ int dispatch_start(const config_t *cfg, const app_t *the_app)
 
 void dispatch_stop(void)
 {
+    sem_destroy(&heavy_slots);
     ratelimit_table_close(limits);
     limits = NULL;
 }
@@ -127,6 +142,21 @@ static int parse_query(request_t *r, const route_t *route)
     return any ? 0 : query_allow_only(&r->query, route->query ? route->query : none, &r->problem);
 }
 
+/* Takes a heavy slot, waiting a little for one. Returns 0, or -1 with a 503 recorded. */
+static int heavy_enter(request_t *r)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += HEAVY_WAIT_S;
+    while (sem_timedwait(&heavy_slots, &until) < 0) {
+        if (errno != EINTR)
+            return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE,
+                               "Too many exports and downloads are being produced right now; retry shortly.");
+    }
+    ((dispatch_state_t *)r->dispatch_state)->heavy = true;
+    return 0;
+}
+
 static int route_and_run(request_t *r, rate_state_t *rate)
 {
     if (strcmp(r->method, "OPTIONS") == 0)
@@ -153,6 +183,8 @@ static int route_and_run(request_t *r, rate_state_t *rate)
         return -1;
     if (auth == ROUTE_ADMIN && r->who.role != ROLE_ADMIN)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    if ((route->flags & ROUTE_HEAVY) && heavy_enter(r) < 0)
+        return -1;
     return route->handler(r);
 }
 
@@ -163,29 +195,52 @@ static double elapsed_ms(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+/* The headers every answer carries, added right before its header block leaves (resp_send, or
+ * resp_stream_begin for a streamed one): CORS, and the rate-limit fields when a limit applied. */
+static void final_headers(request_t *r)
+{
+    if (!cors_is_preflight(r))
+        cors_response_headers(r, r->match.route && (r->match.route->flags & ROUTE_CORS_ANY));
+    const dispatch_state_t *st = r->dispatch_state;
+    if (st && st->rate.applied)
+        rate_limit_headers(r, &st->rate);
+}
+
 dispatch_result_t dispatch_request(request_t *r)
 {
     clock_gettime(CLOCK_MONOTONIC, &r->started);
     req_init_from_fcgi(r);
-    rate_state_t rate = {0};
-    int rc = route_and_run(r, &rate);
+    dispatch_state_t *st = arena_calloc(r->arena, 1, sizeof *st);
+    r->dispatch_state = st;
+    r->final_headers = final_headers;
+    int rc = route_and_run(r, &st->rate);
     app->request_done(r); /* e.g. no transaction outlives its handler: nothing partial is kept */
+    if (r->resp.streaming) {
+        if (rc < 0 || problem_has(&r->problem)) {
+            log_msg(LOG_ERROR, "%s %s: failed after its headers were sent (%s); the answer is cut off", r->method,
+                    r->path, r->problem.detail ? r->problem.detail : "no detail");
+            resp_stream_abort(r);
+        }
+        return DISPATCH_SEND;
+    }
     if (rc < 0 || problem_has(&r->problem)) {
         if (!problem_has(&r->problem))
             problem_set(&r->problem, PROBLEM_INTERNAL, NULL);
         r->defer.line = NULL;
         resp_problem(r);
     }
-    if (rate.applied)
-        rate_limit_headers(r, &rate);
     return r->defer.line ? DISPATCH_DEFERRED : DISPATCH_SEND;
 }
 
 void dispatch_send(request_t *r)
 {
-    if (!cors_is_preflight(r))
-        cors_response_headers(r, r->match.route && (r->match.route->flags & ROUTE_CORS_ANY));
     resp_send(r);
+    dispatch_state_t *st = r->dispatch_state;
+    if (st && st->heavy) {
+        FCGX_FFlush(r->fcgx->out); /* the answer is with nginx (or cut off): the slot is free */
+        st->heavy = false;
+        sem_post(&heavy_slots);
+    }
 
     access_entry_t e = {
         .method = r->method,

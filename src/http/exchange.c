@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "http/dispatch.h"
 #include "http/response.h"
@@ -71,6 +72,8 @@ static void finish_fast(FCGX_Request *req)
 void exchange_complete(exchange_t *x)
 {
     dispatch_send(&x->req);
+    if (x->req.resp.aborted)
+        shutdown(x->fcgx.ipcFd, SHUT_RDWR); /* no end record: nginx cuts the client's connection */
     buf_free(&x->req.resp.headers);
     finish_fast(&x->fcgx);
     arena_reset(x->arena);

@@ -45,6 +45,9 @@ typedef struct {
     const char *etag_value;    /* or: the handler's own ETag of its inputs (resp_cache), quoted */
     const char *cache_control; /* with etag_value: the Cache-Control value */
     buf_t headers;             /* extra "Name: value\r\n" lines */
+    bool streaming;            /* the headers have left (resp_stream_begin); the body follows in pieces */
+    bool aborted;              /* a streamed answer failed after its headers: it ends without FastCGI's end
+                                * record, so nginx cuts the client's connection (never a short body that looks whole) */
 } response_t;
 
 /* A response that may only be sent once a spool line is durable (see http/exchange.h). */
@@ -77,6 +80,10 @@ typedef struct request {
     size_t body_len;   /* Content-Length, within body.cap */
     size_t body_read;  /* bytes of it read so far */
     struct timespec started;
+    /* Set by the dispatcher: adds the headers every answer carries (CORS, rate limits) right before
+     * the header block leaves, whether whole (resp_send) or streamed (resp_stream_begin). */
+    void (*final_headers)(request_t *r);
+    void *dispatch_state; /* the dispatcher's, in the arena */
 } request_t;
 
 /* The value of an HTTP request header given by its CGI name (e.g. "HTTP_ORIGIN"), or NULL. */

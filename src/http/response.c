@@ -3,6 +3,7 @@
  */
 #include "http/response.h"
 
+#include <limits.h>
 #include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -142,13 +143,56 @@ bool resp_cache(request_t *r, const char *etag, const char *cache_control)
 static const char BLOCK_FAILED[] =
     "Status: 500 Internal Server Error\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n";
 
+/* The header block: status, request id, caching, the handler's headers, and the body's type and
+ * (unless streamed) length. Returns BUF_OK or the buffer's error. */
+static int header_block(request_t *r, const char *etag, bool streamed, buf_t *h)
+{
+    response_t *resp = &r->resp;
+    int rc = buf_printf(h, "Status: %d %s\r\nX-Request-Id: %s\r\n", resp->status, reason_phrase(resp->status),
+                        r->request_id);
+    if (etag[0])
+        rc |= buf_printf(h, "ETag: %s\r\nCache-Control: private, no-cache\r\n", etag);
+    else if (resp->etag_value && (resp->status == 200 || resp->status == 304))
+        rc |= buf_printf(h, "ETag: %s\r\nCache-Control: %s\r\n", resp->etag_value, resp->cache_control);
+    else
+        rc |= buf_append_str(h, "Cache-Control: no-store\r\n");
+    rc |= buf_append(h, buf_ptr(&resp->headers), resp->headers.len);
+    if (resp->content_type && streamed)
+        rc |= buf_printf(h, "Content-Type: %s\r\n", resp->content_type);
+    else if (resp->content_type)
+        rc |= buf_printf(h, "Content-Type: %s\r\nContent-Length: %zu\r\n", resp->content_type, resp->body_len);
+    else if (resp->status != 204 && resp->status != 304)
+        rc |= buf_append_str(h, "Content-Length: 0\r\n");
+    return rc | buf_append_str(h, "\r\n");
+}
+
+/* Writes the header block; false (after writing a bare 500 instead) when it could not be built. */
+static bool write_headers(request_t *r, const char *etag, bool streamed)
+{
+    if (r->final_headers)
+        r->final_headers(r);
+    /* A header added last (CORS) that did not fit: the problem replaces the response. */
+    if (!streamed && problem_has(&r->problem) && r->resp.status != problem_status(r->problem.kind))
+        resp_problem(r);
+    /* Built with the C library's printf (libfcgi's FCGX_FPrintF lacks %zu), written in one call. */
+    buf_t h;
+    buf_init(&h, RESP_HEADER_BLOCK_MAX);
+    bool ok = header_block(r, etag, streamed, &h) == BUF_OK;
+    if (ok)
+        FCGX_PutStr(buf_ptr(&h), (int)h.len, r->fcgx->out);
+    else
+        FCGX_PutStr(BLOCK_FAILED, (int)sizeof BLOCK_FAILED - 1, r->fcgx->out);
+    buf_free(&h);
+    if (!ok)
+        r->resp.status = 500;
+    return ok;
+}
+
 void resp_send(request_t *r)
 {
-    FCGX_Stream *out = r->fcgx->out;
     response_t *resp = &r->resp;
-    /* A header added after the handler (CORS) that did not fit: the problem replaces the response. */
-    if (problem_has(&r->problem) && resp->status != problem_status(r->problem.kind))
-        resp_problem(r);
+    if (resp->streaming)
+        return; /* sent as it was produced */
     char etag[44] = "";
     if (resp->etag && resp->status == 200) {
         unsigned char md[SHA256_DIGEST_LENGTH];
@@ -159,33 +203,47 @@ void resp_send(request_t *r)
         if (etag_matches(req_header(r, "HTTP_IF_NONE_MATCH"), etag))
             resp_empty(r, 304);
     }
-    /* The header block is built with the C library's printf (libfcgi's FCGX_FPrintF lacks %zu)
-     * and written in one call. */
-    buf_t h;
-    buf_init(&h, RESP_HEADER_BLOCK_MAX);
-    int rc = buf_printf(&h, "Status: %d %s\r\nX-Request-Id: %s\r\n", resp->status, reason_phrase(resp->status),
-                        r->request_id);
-    if (etag[0])
-        rc |= buf_printf(&h, "ETag: %s\r\nCache-Control: private, no-cache\r\n", etag);
-    else if (resp->etag_value && (resp->status == 200 || resp->status == 304))
-        rc |= buf_printf(&h, "ETag: %s\r\nCache-Control: %s\r\n", resp->etag_value, resp->cache_control);
-    else
-        rc |= buf_append_str(&h, "Cache-Control: no-store\r\n");
-    rc |= buf_append(&h, buf_ptr(&resp->headers), resp->headers.len);
-    if (resp->content_type)
-        rc |= buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", resp->content_type, resp->body_len);
-    else if (resp->status != 204 && resp->status != 304)
-        rc |= buf_append_str(&h, "Content-Length: 0\r\n");
-    rc |= buf_append_str(&h, "\r\n");
-    if (rc != BUF_OK) {
-        buf_free(&h);
-        resp->status = 500;
-        FCGX_PutStr(BLOCK_FAILED, (int)sizeof BLOCK_FAILED - 1, out);
+    if (!write_headers(r, etag, false))
         return;
-    }
-    FCGX_PutStr(buf_ptr(&h), (int)h.len, out);
-    buf_free(&h);
     bool head = strcmp(r->method, "HEAD") == 0;
     if (resp->content_type && !head && resp->body_len)
-        FCGX_PutStr(resp->body, (int)resp->body_len, out);
+        FCGX_PutStr(resp->body, (int)resp->body_len, r->fcgx->out);
+}
+
+int resp_stream_begin(request_t *r, int status, const char *content_type)
+{
+    r->resp.status = status;
+    r->resp.content_type = content_type;
+    r->resp.body = NULL;
+    r->resp.body_len = 0;
+    r->resp.etag = false;
+    r->resp.streaming = true;
+    if (!write_headers(r, "", true)) {
+        r->resp.aborted = true;
+        return -1;
+    }
+    return 0;
+}
+
+int resp_stream_write(request_t *r, const void *p, size_t n)
+{
+    if (r->resp.aborted)
+        return -1;
+    if (strcmp(r->method, "HEAD") == 0 || n == 0)
+        return 0;
+    while (n > 0) {
+        int piece = n > INT_MAX ? INT_MAX : (int)n;
+        if (FCGX_PutStr(p, piece, r->fcgx->out) != piece) {
+            r->resp.aborted = true; /* nginx is gone */
+            return -1;
+        }
+        p = (const char *)p + piece;
+        n -= (size_t)piece;
+    }
+    return 0;
+}
+
+void resp_stream_abort(request_t *r)
+{
+    r->resp.aborted = true;
 }

@@ -37,7 +37,20 @@ int resp_empty(request_t *r, int status);
 int resp_header(request_t *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Replaces the response by the request's problem as application/problem+json. */
 void resp_problem(request_t *r);
-/* Writes the response to the FastCGI stream. */
+/* Writes the response to the FastCGI stream (nothing for a streamed one: it has left already). */
 void resp_send(request_t *r);
+
+/* Streaming, for answers too large to build whole (CSV exports, ZIPs): memory stays bounded
+ * however large the answer. Once its inputs are checked, the handler calls resp_stream_begin:
+ * the status and headers leave at once, without Content-Length (nginx sends the body chunked, and
+ * buffers it to its temporary files, so a slow client does not hold the worker: see README,
+ * "Heavy answers"). Then resp_stream_write for each piece as it is produced, and the handler
+ * returns 0. A failure after the headers cannot become a problem+json any more: the handler calls
+ * resp_stream_abort (or returns -1), and the request ends without FastCGI's end record, so nginx
+ * cuts the client's connection — the client sees an incomplete answer, never a short one that
+ * looks whole. HEAD gets the headers only. Each returns 0, or -1 once the answer is aborted. */
+int resp_stream_begin(request_t *r, int status, const char *content_type);
+int resp_stream_write(request_t *r, const void *p, size_t n);
+void resp_stream_abort(request_t *r);
 
 #endif

@@ -169,6 +169,15 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
             0)
         return -1;
 
+    const char *heavy = value_or(get, "TRACKGEN_HEAVY_REQUESTS", NULL);
+    n = cfg->threads / 4 > 1 ? cfg->threads / 4 : 1;
+    if (heavy && !parse_long(heavy, 1, 1024, &n))
+        return fail(err, errlen, "TRACKGEN_HEAVY_REQUESTS: '%s' is not a whole number from 1 to 1024", heavy);
+    if (n >= cfg->threads && cfg->threads > 1)
+        return fail(err, errlen, "TRACKGEN_HEAVY_REQUESTS: %ld would leave no thread of %d for clicks and the API", n,
+                    cfg->threads);
+    cfg->heavy_requests = (int)n;
+
     const char *ttl = value_or(get, "TRACKGEN_DOWNLOAD_TTL", NULL);
     n = DEFAULT_DOWNLOAD_TTL;
     if (ttl && !parse_long(ttl, SIGNED_URL_TTL_MIN, SIGNED_URL_TTL_MAX, &n))

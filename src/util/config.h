@@ -28,6 +28,7 @@ typedef struct {
     char *fallback_url;    /* where clicks go when an offer has no fallback of its own; NULL = none */
     int rate_limit;        /* requests per minute per API key on /v1 (burst the same); 0 = off */
     int clicks_rate_limit; /* requests per minute per client address on POST /v1/clicks; 0 = off */
+    int heavy_requests;    /* heavy answers (exports, archives) produced at once per process */
     int download_ttl;      /* seconds a signed download URL (util/signed_url.h) stays valid */
 } config_t;
 

@@ -10,7 +10,7 @@
 #define SECRET32 "0123456789abcdef0123456789abcdef"
 
 /* The fake environment: up to 15 (name, value) pairs, ended by a NULL name. */
-static const char *fake_env[16][2];
+static const char *fake_env[24][2];
 
 static const char *fake_getenv(const char *name)
 {
@@ -69,6 +69,7 @@ static void test_config_defaults_with_an_empty_environment(void **state)
     assert_int_equal(c.max_body, 1048576);
     assert_int_equal(c.max_csv_body, 33554432);
     assert_int_equal(c.max_upload, 67108864);
+    assert_int_equal(c.heavy_requests, 8); /* a quarter of the 32 threads */
     assert_string_equal(c.cors_origins, "*");
     assert_string_equal(c.spool_dir, "spool");
     assert_null(c.fallback_url);
@@ -87,7 +88,7 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
         "TRACKGEN_THREADS",      "TRACKGEN_LISTEN",       "TRACKGEN_PUBLIC_URL",        "TRACKGEN_LOG_LEVEL",
         "TRACKGEN_MAX_BODY",     "TRACKGEN_CORS_ORIGINS", "TRACKGEN_FALLBACK_URL",      "TRACKGEN_SPOOL_DIR",
         "TRACKGEN_DATABASE_URL", "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT", "TRACKGEN_DOWNLOAD_TTL",
-        "TRACKGEN_MAX_CSV_BODY", "TRACKGEN_MAX_UPLOAD"};
+        "TRACKGEN_MAX_CSV_BODY", "TRACKGEN_MAX_UPLOAD",   "TRACKGEN_HEAVY_REQUESTS"};
     env_clear();
     for (size_t i = 0; i < N_ELEMS(names); i++)
         env_set(names[i], "");
@@ -123,6 +124,7 @@ static void test_config_good_values_are_taken(void **state)
     env_set("TRACKGEN_DOWNLOAD_TTL", "900");
     env_set("TRACKGEN_MAX_CSV_BODY", "1073741824");
     env_set("TRACKGEN_MAX_UPLOAD", "4294967296");
+    env_set("TRACKGEN_HEAVY_REQUESTS", "1023");
     config_t c;
     char err[256];
     assert_int_equal(config_load(&c, fake_getenv, true, err, sizeof err), 0);
@@ -138,6 +140,7 @@ static void test_config_good_values_are_taken(void **state)
     assert_int_equal(c.max_body, 67108864);
     assert_int_equal(c.max_csv_body, 1073741824);
     assert_int_equal(c.max_upload, 4294967296);
+    assert_int_equal(c.heavy_requests, 1023);
     assert_string_equal(c.cors_origins, "https://app.example.com,http://localhost:5173");
     assert_string_equal(c.spool_dir, "/var/spool/trackgen");
     assert_string_equal(c.fallback_url, "https://www.example.com/");
@@ -164,6 +167,8 @@ static void test_config_boundary_values_are_accepted(void **state)
         {"TRACKGEN_MAX_CSV_BODY", "1073741824"},
         {"TRACKGEN_MAX_UPLOAD", "1024"},
         {"TRACKGEN_MAX_UPLOAD", "4294967296"},
+        {"TRACKGEN_HEAVY_REQUESTS", "1"},
+        {"TRACKGEN_HEAVY_REQUESTS", "31"},
         {"TRACKGEN_SECRET", SECRET32},
         {"TRACKGEN_CORS_ORIGINS", "*"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com"},
@@ -230,6 +235,10 @@ static void test_config_every_bad_value_names_its_variable(void **state)
         {"TRACKGEN_MAX_UPLOAD", "1023"},
         {"TRACKGEN_MAX_UPLOAD", "4294967297"},
         {"TRACKGEN_MAX_UPLOAD", "-1"},
+        {"TRACKGEN_HEAVY_REQUESTS", "0"},
+        {"TRACKGEN_HEAVY_REQUESTS", "32"}, /* all 32 threads: none left for clicks */
+        {"TRACKGEN_HEAVY_REQUESTS", "1025"},
+        {"TRACKGEN_HEAVY_REQUESTS", "four"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com/path"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com/"},
         {"TRACKGEN_CORS_ORIGINS", "http://a.com,"},
