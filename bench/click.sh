@@ -80,3 +80,5 @@ else
     echo "exact check: NOT EQUAL"
     exit 1
 fi
+slow=$(grep -c "to make durable" "$STACK_DIR/log/trackgen.log" || true)
+echo "spool batches that took >= 50 ms to make durable: $slow report(s) (at most one a second per worker; they set the p99)"

@@ -74,3 +74,6 @@ whole=$(cat "$WORK"/download-* | awk -v size="$SIZE" '$1 == 200 && $2 == size' |
 echo "downloads complete and whole: $whole of $DOWNLOADS (each $SIZE bytes)"
 echo "ratio 2/1 (clicks during / alone): $(bench_ratio "$R2" "$R1"); p99 alone $P1 ms, during $P2 ms (target <= 20 ms)"
 echo "workers' peak RSS: $(($(peak_rss) / 1024)) MiB"
+slow=$(grep -c "to make durable" "$STACK_DIR/log/trackgen.log" || true)
+echo "spool batches that took >= 50 ms to make durable: $slow report(s) (at most one a second per worker)"
+grep -h "to make durable" "$STACK_DIR/log/trackgen.log" | tail -n 3 | sed 's/^/  /' || true

@@ -32,7 +32,8 @@
 #define GATHER_BYTES (256 * 1024)      /* a batch this large is synced at once */
 #define PROBE_INTERVAL_MS 1000         /* a readiness probe writes at most this often */
 #define PROBE_BYTES 512
-#define HELD_MAX 16 /* segments kept locked because their tail could not be cut */
+#define SLOW_SYNC_MS 50 /* a batch that takes this long to make durable is logged */
+#define HELD_MAX 16     /* segments kept locked because their tail could not be cut */
 
 typedef struct {
     spool_done_fn fn;
@@ -83,6 +84,8 @@ struct spool {
         size_t valid;
     } held[HELD_MAX]; /* segments whose unacknowledged tail could not be removed yet */
     size_t nheld;
+    long long slow_logged_ms; /* writer-thread only: the last slow-sync report */
+    unsigned slow_syncs;
 };
 
 static long long now_ms(void)
@@ -172,11 +175,29 @@ static void segment_cut(spool_t *s, size_t valid)
 
 /* Writes and syncs one batch; returns 0 when it is durable, else an errno value (nothing of the
  * batch is left to be shipped). */
+/* Every click of a batch waits for its sync, so a slow one is worth knowing about: logged when it
+ * takes SLOW_SYNC_MS or more, at most once a second (with how many were slow meanwhile). */
+static void note_slow_sync(spool_t *s, long long started_ms, bool opened, size_t bytes)
+{
+    long long took = now_ms() - started_ms;
+    if (took < SLOW_SYNC_MS)
+        return;
+    s->slow_syncs++;
+    if (started_ms - s->slow_logged_ms < 1000)
+        return;
+    log_msg(LOG_WARN, "spool: a batch of %zu bytes took %lld ms to make durable%s (%u slow since the last report)",
+            bytes, took, opened ? ", a new segment included" : "", s->slow_syncs);
+    s->slow_logged_ms = started_ms;
+    s->slow_syncs = 0;
+}
+
 static int flush_batch(spool_t *s, const buf_t *batch)
 {
-    if (s->fd >= 0 && (s->seg_bytes >= SEGMENT_MAX_BYTES || now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS))
+    long long started = now_ms();
+    bool opened = false;
+    if (s->fd >= 0 && (s->seg_bytes >= SEGMENT_MAX_BYTES || started - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS))
         segment_close(s);
-    if (s->fd < 0 && segment_open(s) < 0) {
+    if (s->fd < 0 && (opened = true) && segment_open(s) < 0) {
         int e = errno;
         log_msg(LOG_ERROR, "spool: cannot create a segment in %s: %s", s->dir, strerror(e));
         return e;
@@ -188,6 +209,7 @@ static int flush_batch(spool_t *s, const buf_t *batch)
         return e;
     }
     s->seg_bytes += batch->len;
+    note_slow_sync(s, started, opened, batch->len);
     return 0;
 }
 
