@@ -54,20 +54,24 @@ static int time_param(request_t *r, const char *name, const char **out)
     return 0;
 }
 
-/* The page key "<microseconds>:<transaction_id>" (made by LIST, signed in the cursor) as two SQL
- * parameters. */
+/* Splits a page key "<microseconds>:<transaction_id>" (made by LIST) into two SQL parameters
+ * (arena). Its values come from a row, so only its shape is checked. False if it is not one. */
+static bool page_key_split(request_t *r, const char *key, const char **micros, const char **txid)
+{
+    const char *colon = strchr(key, ':');
+    if (!colon || colon == key || strlen(colon + 1) != 32)
+        return false;
+    *micros = arena_strndup(r->arena, key, (size_t)(colon - key));
+    *txid = arena_strdup(r->arena, colon + 1);
+    return true;
+}
+
+/* The cursor's page key (signed, see api/cursor.h) as two SQL parameters, NULL on the first page. */
 static int cursor_params(request_t *r, const page_t *pg, const char **micros, const char **txid)
 {
     *micros = *txid = NULL;
-    if (!pg->key)
-        return 0;
-    /* The key is signed (we made it from a row), so its shape only needs checking, not its values. */
-    const char *colon = strchr(pg->key, ':');
-    if (!colon || colon == pg->key || strlen(colon + 1) != 32)
+    if (pg->key && !page_key_split(r, pg->key, micros, txid))
         return problem_field(&r->problem, "query", "cursor", "is not a cursor of this list");
-    size_t digits = (size_t)(colon - pg->key);
-    *micros = arena_strndup(r->arena, pg->key, digits);
-    *txid = colon + 1;
     return 0;
 }
 
@@ -172,10 +176,8 @@ int hits_export(request_t *r)
         if (rc < 0 || n < HITS_EXPORT_BATCH)
             break;
         /* The next batch starts after this one's last row (keyset), in a fresh arena. */
-        const char *key = PQgetvalue(res, n - 1, EXPORT_COLUMNS);
-        const char *colon = strchr(key, ':');
-        char *micros = arena_strndup(r->arena, key, (size_t)(colon - key));
-        char *txid = arena_strdup(r->arena, colon + 1);
+        const char *micros, *txid;
+        page_key_split(r, PQgetvalue(res, n - 1, EXPORT_COLUMNS), &micros, &txid); /* LIST made it: well formed */
         arena_reset(batch);
         const char *next[] = {f.scope, f.kind, f.offer, f.from, f.to, micros, txid, fetch};
         res = db_exec(r->db, batch, &LIST, next, &r->problem);
