@@ -176,8 +176,11 @@ int hits_export(request_t *r)
         if (rc < 0 || n < HITS_EXPORT_BATCH)
             break;
         /* The next batch starts after this one's last row (keyset), in a fresh arena. */
-        const char *micros, *txid;
-        page_key_split(r, PQgetvalue(res, n - 1, EXPORT_COLUMNS), &micros, &txid); /* LIST made it: well formed */
+        const char *micros = NULL, *txid = NULL;
+        if (!page_key_split(r, PQgetvalue(res, n - 1, EXPORT_COLUMNS), &micros, &txid)) {
+            rc = -1; /* LIST makes every key well formed: cannot happen, but never page from garbage */
+            break;
+        }
         arena_reset(batch);
         const char *next[] = {f.scope, f.kind, f.offer, f.from, f.to, micros, txid, fetch};
         res = db_exec(r->db, batch, &LIST, next, &r->problem);
