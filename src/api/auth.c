@@ -8,7 +8,9 @@
 #include <strings.h>
 
 #include "api/apikey_format.h"
+#include "api/signed_link.h"
 #include "db/db.h"
+#include "http/app.h"
 
 static db_stmt_t KEY_BY_PREFIX =
     DB_STMT("SELECT k.id, k.role, k.partner_id, encode(k.key_hash, 'hex') AS key_hash,\n"
@@ -53,6 +55,8 @@ static int unauthorized(request_t *r, const char *detail)
 
 int auth_authenticate(request_t *r)
 {
+    if ((r->match.route->flags & ROUTE_SIGNED) && query_get(&r->query, "sig", NULL))
+        return signed_link_authenticate(r);
     const char *key = presented_key(r);
     if (!key || !*key)
         return unauthorized(r, "No API key: send Authorization: Bearer <key> or X-Api-Key: <key>.");

@@ -4,6 +4,8 @@
  * The key's prefix finds its row; the SHA-256 of the presented key is compared in constant time
  * with the stored hash (the key itself is never stored or logged). Revoked keys and keys of
  * suspended partners are refused. last_used_at is refreshed at most once a minute per key.
+ * On ROUTE_SIGNED routes a request carrying `sig` is authorised by its signed URL instead
+ * (api/signed_link.h).
  */
 #ifndef TRACKGEN_AUTH_H
 #define TRACKGEN_AUTH_H

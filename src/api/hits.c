@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/resource.h"
+#include "api/signed_link.h"
 #include "db/db.h"
 #include "db/rowjson.h"
 #include "http/response.h"
@@ -144,6 +145,14 @@ static int csv_rows(const PGresult *res, int n, buf_t *out)
     return rc;
 }
 
+int hits_export_url(request_t *r)
+{
+    hit_filters_t f;
+    if (hit_filters(r, 0, &f) < 0)
+        return -1;
+    return signed_link_respond(r, "/v1/hits/export");
+}
+
 int hits_export(request_t *r)
 {
     hit_filters_t f;
@@ -159,6 +168,7 @@ int hits_export(request_t *r)
         return -1;
     }
     resp_header(r, "Content-Disposition", "attachment; filename=\"trackgen-hits.csv\"");
+    resp_cache_control(r, signed_link_cache_control(r));
     if (resp_stream_begin(r, 200, "text/csv; charset=utf-8; header=present") < 0 || strcmp(r->method, "HEAD") == 0) {
         arena_destroy(batch);
         return 0;

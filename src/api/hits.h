@@ -17,5 +17,8 @@ int hits_list(request_t *r);
  * file streamed batch by batch (memory bounded by one batch, however many hits), with a header
  * row naming the columns. A heavy route (http/app.h ROUTE_HEAVY). */
 int hits_export(request_t *r);
+/* GET /v1/hits/export-url: the same filters, answered with a signed, expiring URL of the export
+ * (api/signed_link.h) that a browser can follow without a key. */
+int hits_export_url(request_t *r);
 
 #endif

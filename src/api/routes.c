@@ -55,7 +55,8 @@ static const route_t ROUTES[] = {
     {"POST", "/v1/tracking-links", tracking_links_create, ROUTE_ANY_KEY, PAGE},
 
     {"GET", "/v1/hits", hits_list, ROUTE_ANY_KEY, HIT_LIST},
-    {"GET", "/v1/hits/export", hits_export, ROUTE_ANY_KEY | ROUTE_HEAVY, HIT_EXPORT},
+    {"GET", "/v1/hits/export", hits_export, ROUTE_ANY_KEY | ROUTE_HEAVY | ROUTE_SIGNED, HIT_EXPORT},
+    {"GET", "/v1/hits/export-url", hits_export_url, ROUTE_ANY_KEY, HIT_EXPORT},
     {"GET", "/v1/hit-quarantine", hit_quarantine_list, ROUTE_ADMIN, PAGE},
 
     {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY, QR_DATA_QUERY},

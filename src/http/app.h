@@ -27,6 +27,9 @@ enum {
     ROUTE_BODY_CSV = 16,    /* a CSV import (TRACKGEN_MAX_CSV_BODY) */
     ROUTE_BODY_UPLOAD = 32, /* an uploaded file (TRACKGEN_MAX_UPLOAD) */
     ROUTE_HEAVY = 64,       /* a large streamed answer: at most TRACKGEN_HEAVY_REQUESTS at once per process */
+    /* With ROUTE_ANY_KEY: a signed URL (query p, exp, sig) may stand in for the key, for an <img> or
+     * <a download> (api/signed_link.h); the authenticator tells them apart. */
+    ROUTE_SIGNED = 128,
 };
 
 typedef void (*app_done_fn)(void *ctx, bool durable);

@@ -73,7 +73,11 @@ static int rate_limit(request_t *r, const route_t *route, rate_state_t *st)
         return 0;
     char id[32];
     const char *who;
-    if ((route->flags & ROUTE_AUTH_MASK) != ROUTE_PUBLIC) {
+    if ((route->flags & ROUTE_AUTH_MASK) != ROUTE_PUBLIC && r->who.key_id == 0) { /* a signed URL's partner */
+        st->policy = (ratelimit_policy_t){"url", r->cfg->rate_limit, RATELIMIT_WINDOW_NS};
+        snprintf(id, sizeof id, "%" PRId64, r->who.partner_id);
+        who = id;
+    } else if ((route->flags & ROUTE_AUTH_MASK) != ROUTE_PUBLIC) {
         st->policy = (ratelimit_policy_t){"key", r->who.rate_limit >= 0 ? r->who.rate_limit : r->cfg->rate_limit,
                                           RATELIMIT_WINDOW_NS};
         snprintf(id, sizeof id, "%" PRId64, r->who.key_id);
@@ -133,13 +137,26 @@ static int answer_options(request_t *r)
     return resp_empty(r, 204);
 }
 
+/* A signed URL's own parameters, which a ROUTE_SIGNED route takes besides its listed ones. */
+static const char *const SIGNED_QUERY[] = {"p", "exp", "sig"};
+#define SIGNED_QUERY_N (sizeof SIGNED_QUERY / sizeof SIGNED_QUERY[0])
+
 static int parse_query(request_t *r, const route_t *route)
 {
     bool any = route->query == ROUTER_QUERY_ANY;
     if (query_parse(r->arena, r->query_string, strlen(r->query_string), any, &r->query, &r->problem) < 0)
         return -1;
-    static const char *const none[] = {NULL};
-    return any ? 0 : query_allow_only(&r->query, route->query ? route->query : none, &r->problem);
+    if (any)
+        return 0;
+    size_t n = 0;
+    while (route->query && route->query[n])
+        n++;
+    const char **allowed = arena_calloc(r->arena, n + SIGNED_QUERY_N + 1, sizeof *allowed);
+    for (size_t i = 0; i < n; i++)
+        allowed[i] = route->query[i];
+    for (size_t i = 0; (route->flags & ROUTE_SIGNED) && i < SIGNED_QUERY_N; i++)
+        allowed[n++] = SIGNED_QUERY[i];
+    return query_allow_only(&r->query, allowed, &r->problem);
 }
 
 /* Takes a heavy slot, waiting a little for one. Returns 0, or -1 with a 503 recorded. */

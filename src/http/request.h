@@ -33,7 +33,8 @@ typedef struct {
     int64_t key_id;
     int64_t partner_id; /* 0 for admins */
     char key_prefix[16];
-    int rate_limit; /* the key's own limit (requests per minute, 0 = none); -1: the server's */
+    int rate_limit;      /* the key's own limit (requests per minute, 0 = none); -1: the server's */
+    int64_t url_expires; /* authorised by a signed URL (api/signed_link.h): its expiry; 0 for a key */
 } principal_t;
 
 typedef struct {
@@ -43,7 +44,7 @@ typedef struct {
     size_t body_len;
     bool etag;                 /* compute a strong ETag over the body and honour If-None-Match */
     const char *etag_value;    /* or: the handler's own ETag of its inputs (resp_cache), quoted */
-    const char *cache_control; /* with etag_value: the Cache-Control value */
+    const char *cache_control; /* with etag_value, or alone (resp_cache_control): the Cache-Control value */
     buf_t headers;             /* extra "Name: value\r\n" lines */
     bool streaming;            /* the headers have left (resp_stream_begin); the body follows in pieces */
     bool aborted;              /* a streamed answer failed after its headers: it ends without FastCGI's end

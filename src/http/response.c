@@ -101,6 +101,7 @@ void resp_problem(request_t *r)
 {
     json_t *j = problem_to_json(&r->problem, r->path, r->request_id);
     buf_clear(&r->resp.headers);
+    r->resp.etag_value = r->resp.cache_control = NULL; /* a problem is never cached */
     switch (r->problem.kind) {
     case PROBLEM_UNAUTHORIZED: resp_header(r, "WWW-Authenticate", "Bearer realm=\"trackgen\""); break;
     case PROBLEM_METHOD_NOT_ALLOWED: resp_header(r, "Allow", "%s", r->match.allow); break;
@@ -145,6 +146,11 @@ static const char BLOCK_FAILED[] =
 
 /* The header block: status, request id, caching, the handler's headers, and the body's type and
  * (unless streamed) length. Returns BUF_OK or the buffer's error. */
+void resp_cache_control(request_t *r, const char *value)
+{
+    r->resp.cache_control = value;
+}
+
 static int header_block(request_t *r, const char *etag, bool streamed, buf_t *h)
 {
     response_t *resp = &r->resp;
@@ -155,7 +161,7 @@ static int header_block(request_t *r, const char *etag, bool streamed, buf_t *h)
     else if (resp->etag_value && (resp->status == 200 || resp->status == 304))
         rc |= buf_printf(h, "ETag: %s\r\nCache-Control: %s\r\n", resp->etag_value, resp->cache_control);
     else
-        rc |= buf_append_str(h, "Cache-Control: no-store\r\n");
+        rc |= buf_printf(h, "Cache-Control: %s\r\n", resp->cache_control ? resp->cache_control : "no-store");
     rc |= buf_append(h, buf_ptr(&resp->headers), resp->headers.len);
     if (resp->content_type && streamed)
         rc |= buf_printf(h, "Content-Type: %s\r\n", resp->content_type);

@@ -29,6 +29,8 @@ int resp_bytes(request_t *r, int status, const char *content_type, const char *b
  * are sent with the 200 or 304. Returns true when If-None-Match already names etag: answer
  * resp_empty(r, 304) then, without producing the body. */
 bool resp_cache(request_t *r, const char *etag, const char *cache_control);
+/* Replaces the default Cache-Control (no-store) of an answer without an ETag (arena or static value). */
+void resp_cache_control(request_t *r, const char *value);
 /* A response without a body (204, 304). Returns 0. */
 int resp_empty(request_t *r, int status);
 /* Adds a response header line, whole. Returns 0, or -1 when it does not fit in RESP_HEADERS_MAX:

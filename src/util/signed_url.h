@@ -4,8 +4,9 @@
  * An <img src> or <a href download> cannot send an Authorization header, so every file or export
  * URL the API hands to a browser carries a signature instead. Who uses it: the endpoints that
  * will serve creative files and thumbnails, Download All ZIPs, coupon and report CSV exports and
- * package ZIPs (none yet). Not the public QR images /qr/{token}.png|svg: those render permanent
- * tracking links whose token is already a signature, and printed codes must never expire.
+ * package ZIPs (today the hits export: api/signed_link.h issues and honours them). Not the public QR images
+ * /qr/{token}.png|svg: those render permanent tracking links whose token is already a signature, and printed codes must
+ * never expire.
  *
  * Issuing (an authenticated request): signed_url_sign(partner, path, resource parameters,
  * expiry = now + cfg->download_ttl) gives "p=<partner>&exp=<unix seconds>&sig=<22 base64url>";
