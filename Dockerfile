@@ -6,6 +6,7 @@ FROM debian:12-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
       libfcgi-dev libpq-dev libjansson-dev libssl-dev libqrencode-dev libpng-dev \
+      libarchive-dev libvips-dev libcsv-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -19,7 +20,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTRACKGEN_TESTS=OFF \
 FROM debian:12-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libfcgi0ldbl libpq5 libjansson4 libssl3 libqrencode4 libpng16-16 \
-      ca-certificates \
+      libarchive13 libvips42 libcsv3 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin trackgen \
  && mkdir -p /var/lib/trackgen && chown trackgen: /var/lib/trackgen
