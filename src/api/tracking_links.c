@@ -64,13 +64,6 @@ static db_stmt_t PARTNER_ACTIVE = DB_STMT("SELECT 1\n"
                                           "   AND status = 'active'",
                                           1, true);
 
-/* What one link-generation request asks for. */
-typedef struct {
-    link_params_t params; /* source_id, sub1..sub5 */
-    const char *kind;
-    int64_t partner_id;
-} link_request_t;
-
 /* One of the link's public URLs (arena), or NULL when it would be longer than LINK_URL_MAX_BYTES. */
 static const char *link_url(request_t *r, const char *path, const char *token, const char *suffix,
                             const link_request_t *lp)
@@ -149,10 +142,8 @@ static json_t *link_too_long(request_t *r, const link_request_t *lp, int64_t off
     return NULL;
 }
 
-/* One link as JSON, or NULL with the problem recorded. Every URL it holds, and the Location a
- * click with the same parameters gets, is at most LINK_URL_MAX_BYTES long. */
-static json_t *link_json(request_t *r, const link_request_t *lp, int64_t offer_id, const char *offer_name,
-                         int64_t url_id, const char *url_name, const char *dest)
+json_t *tracking_link_json(request_t *r, const link_request_t *lp, int64_t offer_id, const char *offer_name,
+                           int64_t url_id, const char *url_name, const char *dest)
 {
     token_claims_t claims = {lp->partner_id, offer_id, url_id};
     char token[TOKEN_MAX_LEN + 1];
@@ -293,7 +284,7 @@ static int add_offer_links(request_t *r, const link_request_t *lp, const PGresul
     int64_t offer_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     const char *name = PQgetvalue(res, row, 1);
     json_t *urls = json_loads(PQgetvalue(res, row, 3), 0, NULL);
-    json_t *link = only_url ? NULL : link_json(r, lp, offer_id, name, 0, NULL, PQgetvalue(res, row, 2));
+    json_t *link = only_url ? NULL : tracking_link_json(r, lp, offer_id, name, 0, NULL, PQgetvalue(res, row, 2));
     int rc = only_url || link ? 0 : -1;
     if (link)
         json_array_append_new(data, link);
@@ -306,8 +297,8 @@ static int add_offer_links(request_t *r, const link_request_t *lp, const PGresul
         if (rc < 0 || (only_url ? uid != only_url : !include_urls))
             continue;
         found = true;
-        link = link_json(r, lp, offer_id, name, uid, json_string_value(json_object_get(u, "name")),
-                         json_string_value(json_object_get(u, "destination_url")));
+        link = tracking_link_json(r, lp, offer_id, name, uid, json_string_value(json_object_get(u, "name")),
+                                  json_string_value(json_object_get(u, "destination_url")));
         if (!link)
             rc = -1;
         else
