@@ -44,7 +44,7 @@ stack_psql -d trackgen -c "VACUUM ANALYZE hits" -c "CHECKPOINT" >/dev/null # set
 EXPORT="$BASE/v1/hits/export?offer_id=$OFFER&kind=impression"
 SIZE=$(curl -fsS -H "Authorization: Bearer $KEY" "$EXPORT" | wc -c)
 
-echo "bench/heavy.sh — $(date -u +%FT%TZ), $(nproc) cores, 2 processes x $THREADS threads, heavy slots per process: $((THREADS / 4))"
+echo "bench/heavy.sh — $(date -u +%FT%TZ), $(nproc) cores, 2 processes x $THREADS threads, heavy slots per process: ${TRACKGEN_HEAVY_REQUESTS:-$((THREADS / 4))}"
 echo "export: $ROWS rows, $SIZE bytes; $DOWNLOADS downloads at $RATE/s each"
 bench_wrk "1. /c/{token}, clicks alone" "$BASE/c/$TOKEN?sub1=alone"
 R1=$WRK_RPS P1=$WRK_P99
