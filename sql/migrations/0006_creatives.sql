@@ -26,12 +26,14 @@ CREATE TABLE creatives (
     width             integer CHECK (width > 0),
     height            integer CHECK (height > 0),
     thumbnail_sha256  text CHECK (thumbnail_sha256 ~ '^[0-9a-f]{64}$'),
+    thumbnail_content_type text CHECK (thumbnail_content_type IN ('image/png', 'image/jpeg')),
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT creatives_file_complete CHECK (
         (file_sha256 IS NULL) = (file_size IS NULL) AND (file_sha256 IS NULL) = (content_type IS NULL)
         AND (file_sha256 IS NULL) = (file_name IS NULL)),
-    CONSTRAINT creatives_thumbnail_needs_file CHECK (thumbnail_sha256 IS NULL OR file_sha256 IS NOT NULL)
+    CONSTRAINT creatives_thumbnail_needs_file CHECK (thumbnail_sha256 IS NULL OR file_sha256 IS NOT NULL),
+    CONSTRAINT creatives_thumbnail_complete CHECK ((thumbnail_sha256 IS NULL) = (thumbnail_content_type IS NULL))
 );
 CREATE INDEX creatives_offer_idx ON creatives (offer_id, id);
 CREATE INDEX creatives_file_idx ON creatives (file_sha256) WHERE file_sha256 IS NOT NULL;

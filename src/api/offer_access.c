@@ -1,12 +1,10 @@
 /*
- * offer_access.c — offer access grants (see offer_access.h). PUT is idempotent: 201 when the
- * grant is new, 200 when it already existed.
+ * offer_access.c — offer access grants (see offer_access.h), through api/grants.h.
  */
 #include "api/offer_access.h"
 
+#include "api/grants.h"
 #include "api/offers.h"
-#include "api/resource.h"
-#include "db/db.h"
 
 #define GRANT_COLUMNS "a.offer_id, a.partner_id, api_ts(a.created_at) AS created_at"
 
@@ -42,41 +40,19 @@ static db_stmt_t DELETE = DB_STMT("DELETE FROM offer_partner_access\n"
                                   "RETURNING offer_id",
                                   2, true);
 
-static void keys(request_t *r, const char **params)
-{
-    params[0] = id_param(r, route_param_id(&r->match, "offer_id"));
-    params[1] = id_param(r, route_param_id(&r->match, "partner_id"));
-}
+static const grant_shape_t SHAPE = {"offer_id", &LIST, &INSERT, &GET, &DELETE, offers_exists};
 
 int offer_access_list(request_t *r)
 {
-    page_t pg;
-    const char *offer = id_param(r, route_param_id(&r->match, "offer_id"));
-    if (page_parse(r, &pg) < 0 || offers_exists(r, offer) < 0)
-        return -1;
-    const char *params[] = {offer, pg.after, pg.fetch};
-    PGresult *res = db_exec(r->db, r->arena, &LIST, params, &r->problem);
-    return res ? page_respond(r, res, &pg, "partner_id") : -1;
+    return grants_list(r, &SHAPE);
 }
 
 int offer_access_grant(request_t *r)
 {
-    const char *params[2];
-    keys(r, params);
-    PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 1)
-        return respond_row(r, res, 201);
-    /* Nothing inserted: it existed already (200), or the offer or partner does not exist (404). */
-    res = db_exec(r->db, r->arena, &GET, params, &r->problem);
-    return res ? respond_row(r, res, 200) : -1;
+    return grants_put(r, &SHAPE);
 }
 
 int offer_access_revoke(request_t *r)
 {
-    const char *params[2];
-    keys(r, params);
-    PGresult *res = db_exec(r->db, r->arena, &DELETE, params, &r->problem);
-    return res ? respond_done(r, res) : -1;
+    return grants_delete(r, &SHAPE);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/resource.h"
 #include "http/response.h"
 #include "qr/qr_code.h"
 #include "qr/qr_image.h"
@@ -122,24 +123,6 @@ static int respond_image(request_t *r, const char *data, size_t len, const qr_op
     return resp_bytes(r, 200, MEDIA_TYPE[o->format], img.data, img.len);
 }
 
-/* source_id and sub1..sub5 as link generation accepts them: at most LINK_PARAM_MAX_CHARS
- * characters, printable. */
-static int link_params(request_t *r, link_params_t *lp)
-{
-    int bad = 0;
-    for (int i = 0; i < LINK_PARAM_COUNT; i++) {
-        size_t len = 0;
-        const char *v = query_get(&r->query, LINK_PARAM_NAMES[i], &len);
-        lp->values[i] = v;
-        if (v && text_utf8_length(v, len) > LINK_PARAM_MAX_CHARS)
-            bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must be at most %d characters long",
-                                LINK_PARAM_MAX_CHARS);
-        else if (v && (memchr(v, '\0', len) || text_has_control(v, len, false)))
-            bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must not contain control characters");
-    }
-    return bad;
-}
-
 int qr_link_image(request_t *r)
 {
     size_t len = 0;
@@ -159,7 +142,7 @@ int qr_link_image(request_t *r)
         return problem_set(&r->problem, PROBLEM_NOT_FOUND,
                            "No tracking link has this token (use /qr/{token}.png or .svg).");
     link_params_t lp;
-    int bad = link_params(r, &lp);
+    int bad = link_params_from_query(r, &lp);
     bad |= qr_options_parse(&r->query, &o, &r->problem);
     if (bad)
         return -1;

@@ -12,6 +12,7 @@
 #include "api/cursor.h"
 #include "db/rowjson.h"
 #include "http/response.h"
+#include "util/text.h"
 
 #define PATCH_MAX_PARAMS 32 /* keys + fields of one INSERT or UPDATE */
 
@@ -292,4 +293,20 @@ const char *id_param(request_t *r, int64_t id)
 const char *scope_param(request_t *r)
 {
     return r->who.role == ROLE_PARTNER ? id_param(r, r->who.partner_id) : NULL;
+}
+
+int link_params_from_query(request_t *r, link_params_t *lp)
+{
+    int bad = 0;
+    for (int i = 0; i < LINK_PARAM_COUNT; i++) {
+        size_t len = 0;
+        const char *v = query_get(&r->query, LINK_PARAM_NAMES[i], &len);
+        lp->values[i] = v;
+        if (v && text_utf8_length(v, len) > LINK_PARAM_MAX_CHARS)
+            bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must be at most %d characters long",
+                                LINK_PARAM_MAX_CHARS);
+        else if (v && (memchr(v, '\0', len) || text_has_control(v, len, false)))
+            bad = problem_field(&r->problem, "query", LINK_PARAM_NAMES[i], "must not contain control characters");
+    }
+    return bad;
 }

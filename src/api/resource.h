@@ -69,6 +69,11 @@ int patch_in_transaction(request_t *r, const patch_shape_t *shape, const char *c
  * the first of six consecutive entries (a table declared with LINK_PARAM_FIELDS). */
 void link_params_from_body(request_t *r, const field_value_t *v, const field_spec_t *specs, link_params_t *out);
 
+/* The six link parameters from the query (values borrowed from it), as link generation accepts
+ * them: at most LINK_PARAM_MAX_CHARS characters, printable. Returns 0, or nonzero with every bad
+ * one recorded (in = "query"). */
+int link_params_from_query(request_t *r, link_params_t *lp);
+
 /* SQL parameters from validated values, in spec order, into params[0..n-1] (NULL = SQL NULL). */
 void values_to_params(request_t *r, const field_spec_t *specs, const field_value_t *v, size_t n, const char **params);
 
