@@ -3,10 +3,13 @@
 -- (src/store/blob_store.h) under their SHA-256; a row only names them. A blob no row names any more
 -- is removed by `trackgen gc` (never one still named, never one younger than its grace period).
 
+-- A creative's URL must be one of its own offer's: (offer_id, offer_url_id) references this pair.
+ALTER TABLE offer_urls ADD CONSTRAINT offer_urls_offer_id_id_key UNIQUE (offer_id, id);
+
 CREATE TABLE creatives (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    offer_id          bigint NOT NULL REFERENCES offers (id),
-    offer_url_id      bigint REFERENCES offer_urls (id),
+    offer_id          bigint NOT NULL CONSTRAINT creatives_offer_id_fkey REFERENCES offers (id),
+    offer_url_id      bigint,
     name              text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),
     type              text NOT NULL CHECK (type IN ('image', 'html', 'email', 'text', 'video', 'document', 'archive')),
     status            text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'archived')),
@@ -14,8 +17,8 @@ CREATE TABLE creatives (
     visibility        text NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'private')),
     description       text NOT NULL DEFAULT '' CHECK (char_length(description) <= 5000),
     -- html / email / text bodies; {tracking_link} and {impression_pixel} are replaced per partner
-    html_code         text CHECK (octet_length(html_code) <= 262144),
-    text_body         text CHECK (octet_length(text_body) <= 65536),
+    html_code         text CHECK (char_length(html_code) <= 100000),
+    text_body         text CHECK (char_length(text_body) <= 20000),
     email_subjects    text[] NOT NULL DEFAULT '{}' CHECK (cardinality(email_subjects) <= 20),
     email_from_lines  text[] NOT NULL DEFAULT '{}' CHECK (cardinality(email_from_lines) <= 20),
     -- the stored file, when there is one (all four set together)
@@ -29,6 +32,16 @@ CREATE TABLE creatives (
     thumbnail_content_type text CHECK (thumbnail_content_type IN ('image/png', 'image/jpeg')),
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT creatives_offer_url_id_fkey FOREIGN KEY (offer_id, offer_url_id) REFERENCES offer_urls (offer_id, id),
+    -- What each type may hold, and what it needs (src/db/constraints.c names the field for each).
+    CONSTRAINT creatives_html_code_type CHECK (html_code IS NULL OR type IN ('html', 'email')),
+    CONSTRAINT creatives_text_body_type CHECK (text_body IS NULL OR type IN ('text', 'email')),
+    CONSTRAINT creatives_email_lines_type CHECK (
+        type = 'email' OR (cardinality(email_subjects) = 0 AND cardinality(email_from_lines) = 0)),
+    CONSTRAINT creatives_html_needs_code CHECK (type <> 'html' OR html_code IS NOT NULL OR file_sha256 IS NOT NULL),
+    CONSTRAINT creatives_text_needs_body CHECK (type <> 'text' OR text_body IS NOT NULL OR file_sha256 IS NOT NULL),
+    CONSTRAINT creatives_email_needs_body CHECK (
+        type <> 'email' OR html_code IS NOT NULL OR text_body IS NOT NULL OR file_sha256 IS NOT NULL),
     CONSTRAINT creatives_file_complete CHECK (
         (file_sha256 IS NULL) = (file_size IS NULL) AND (file_sha256 IS NULL) = (content_type IS NULL)
         AND (file_sha256 IS NULL) = (file_name IS NULL)),
@@ -41,7 +54,7 @@ CREATE INDEX creatives_thumbnail_idx ON creatives (thumbnail_sha256) WHERE thumb
 
 CREATE TABLE creative_partner_access (
     creative_id  bigint NOT NULL REFERENCES creatives (id),
-    partner_id   bigint NOT NULL REFERENCES partners (id),
+    partner_id   bigint NOT NULL CONSTRAINT creative_partner_access_partner_id_fkey REFERENCES partners (id),
     created_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (creative_id, partner_id)
 );

@@ -7,6 +7,7 @@
 
 #include "api/api_keys.h"
 #include "api/clicks.h"
+#include "api/creatives.h"
 #include "api/health.h"
 #include "api/hit_quarantine.h"
 #include "api/hits.h"
@@ -60,6 +61,16 @@ static const route_t ROUTES[] = {
     {"GET", "/v1/hit-quarantine", hit_quarantine_list, ROUTE_ADMIN, PAGE},
 
     {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY, QR_DATA_QUERY},
+
+    /* creatives */
+    {"GET", "/v1/creatives", creatives_list, ROUTE_ANY_KEY, CREATIVE_LIST_QUERY},
+    {"POST", "/v1/creatives", creatives_create, ROUTE_ADMIN | ROUTE_BODY_UPLOAD, NULL},
+    {"GET", "/v1/creatives/{creative_id}", creatives_get, ROUTE_ANY_KEY, CREATIVE_GET_QUERY},
+    {"PATCH", "/v1/creatives/{creative_id}", creatives_update, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/creatives/{creative_id}", creatives_archive, ROUTE_ADMIN, NULL},
+    {"GET", "/v1/creatives/{creative_id}/partners", creative_access_list, ROUTE_ADMIN, PAGE},
+    {"PUT", "/v1/creatives/{creative_id}/partners/{partner_id}", creative_access_grant, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/creatives/{creative_id}/partners/{partner_id}", creative_access_revoke, ROUTE_ADMIN, NULL},
 
     {"GET", "/v1/partners", partners_list, ROUTE_ADMIN, PARTNER_LIST},
     {"POST", "/v1/partners", partners_create, ROUTE_ADMIN, NULL},

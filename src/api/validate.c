@@ -5,6 +5,8 @@
 #include "api/validate.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -87,6 +89,25 @@ static int check_string(const field_spec_t *spec, const json_t *j, field_value_t
     return 0;
 }
 
+/* Each item is checked as a VF_STRING named "<name>[<index>]"; every bad one is recorded. */
+static int check_string_list(const field_spec_t *spec, const json_t *j, problem_t *p)
+{
+    if (!json_is_array(j))
+        return problem_field(p, "body", spec->name, "must be an array of strings");
+    if ((int64_t)json_array_size(j) > spec->max)
+        return problem_field(p, "body", spec->name, "must have at most %" PRId64 " items", spec->max);
+    int rc = 0;
+    for (size_t i = 0; i < json_array_size(j); i++) {
+        char name[96];
+        snprintf(name, sizeof name, "%s[%zu]", spec->name, i);
+        field_spec_t item = {name, VF_STRING, .min_len = spec->min_len, .max_len = spec->max_len};
+        field_value_t ignored = {0};
+        if (check_string(&item, json_array_get(j, i), &ignored, p) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
 static int check_value(const field_spec_t *spec, const json_t *j, field_value_t *v, problem_t *p)
 {
     switch (spec->kind) {
@@ -102,6 +123,7 @@ static int check_value(const field_spec_t *spec, const json_t *j, field_value_t 
             return problem_field(p, "body", spec->name, "must be true or false");
         v->b = json_is_true(j);
         return 0;
+    case VF_STRING_LIST: return check_string_list(spec, j, p);
     case VF_ANY: return 0;
     default: return check_string(spec, j, v, p);
     }
@@ -151,6 +173,12 @@ const char *field_text(arena_t *a, const field_value_t *v, const field_spec_t *s
     switch (spec->kind) {
     case VF_INT: return arena_printf(a, "%" PRId64, v->i);
     case VF_BOOL: return v->b ? "true" : "false";
+    case VF_STRING_LIST: {
+        char *s = json_dumps(v->json, JSON_COMPACT);
+        const char *out = s ? arena_strdup(a, s) : NULL;
+        free(s);
+        return out;
+    }
     default: return v->s;
     }
 }

@@ -26,7 +26,8 @@ typedef enum {
     VF_CURRENCY, /* ISO 4217 style: three uppercase ASCII letters */
     VF_INT,      /* integer in [min, max] */
     VF_BOOL,
-    VF_ANY, /* any JSON value; the caller checks it (value in field_value_t.json) */
+    VF_STRING_LIST, /* an array of at most spec.max VF_STRINGs, each min_len..max_len; as SQL text: the JSON array */
+    VF_ANY,         /* any JSON value; the caller checks it (value in field_value_t.json) */
 } vf_kind_t;
 
 typedef struct {
@@ -35,7 +36,7 @@ typedef struct {
     bool required;             /* must be present and not null */
     bool nullable;             /* null is accepted (means "none") */
     size_t min_len, max_len;   /* strings, in code points; max_len 0 = no limit beyond the kind's own */
-    int64_t min, max;          /* VF_INT */
+    int64_t min, max;          /* VF_INT; VF_STRING_LIST: max = most items */
     const char *const *values; /* VF_ENUM, NULL-terminated */
 } field_spec_t;
 

@@ -14,6 +14,15 @@ static const db_constraint_t constraints[] = {
     {"api_keys_partner_id_fkey", "partner_id", "no such partner"},
     {"api_keys_role_partner_check", "partner_id", "is required for partner keys and not allowed for admin keys"},
     {"offer_partner_access_partner_id_fkey", "partner_id", "no such partner"},
+    {"creatives_offer_id_fkey", "offer_id", "no such offer"},
+    {"creatives_offer_url_id_fkey", "offer_url_id", "is not a URL of this offer"},
+    {"creatives_html_code_type", "html_code", "is only for html and email creatives"},
+    {"creatives_text_body_type", "text_body", "is only for text and email creatives"},
+    {"creatives_email_lines_type", "email_subjects", "subjects and from lines are only for email creatives"},
+    {"creatives_html_needs_code", "html_code", "is required for an html creative without a file"},
+    {"creatives_text_needs_body", "text_body", "is required for a text creative without a file"},
+    {"creatives_email_needs_body", "html_code", "an email creative needs html_code, text_body or a file"},
+    {"creative_partner_access_partner_id_fkey", "partner_id", "no such partner"},
 };
 
 const db_constraint_t *db_constraint_field(const char *constraint)

@@ -415,10 +415,41 @@ static void test_validate_field_text_for_each_kind(void **state)
     json_decref(o);
 }
 
+static void test_validate_string_list(void **state)
+{
+    run_t *r = *state;
+    static const field_spec_t list = {"lines", VF_STRING_LIST, .min_len = 1, .max_len = 5, .max = 3};
+    run_specs(r, "{\"lines\":[\"ab\",\"caf\u00e9\"]}", &list, 1);
+    assert_int_equal(r->rc, 0);
+    assert_string_equal(field_text(r->arena, &r->v[0], &list), "[\"ab\",\"caf\u00e9\"]");
+    run_free(r);
+    run_specs(r, "{\"lines\":[]}", &list, 1);
+    assert_int_equal(r->rc, 0);
+    assert_string_equal(field_text(r->arena, &r->v[0], &list), "[]");
+    run_free(r);
+    /* each bad item is named with its index; the list's own shape by its name */
+    run_specs(r, "{\"lines\":[\"ok\",\"\",7,\"toolong\",\"a\\nb\"]}", &list, 1);
+    assert_int_equal(r->rc, -1);
+    assert_int_equal(r->p.nerrors, 1);
+    assert_string_equal(r->p.errors[0].field, "lines");
+    run_free(r);
+    run_specs(r, "{\"lines\":[\"ok\",\"\",7]}", &list, 1);
+    assert_int_equal(r->p.nerrors, 2);
+    assert_string_equal(r->p.errors[0].field, "lines[1]");
+    assert_string_equal(r->p.errors[1].field, "lines[2]");
+    run_free(r);
+    run_specs(r, "{\"lines\":[\"a\\nb\"]}", &list, 1);
+    assert_string_equal(r->p.errors[0].field, "lines[0]");
+    run_free(r);
+    run_specs(r, "{\"lines\":\"ab\"}", &list, 1);
+    assert_string_equal(r->p.errors[0].field, "lines");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_validate_full_valid_object_fills_every_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validate_string_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_only_the_required_field_is_needed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_each_bad_value_is_one_named_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_accepted_edge_values, setup, teardown),
