@@ -200,6 +200,14 @@ stack_client_max_body() {
     echo $((want > floor ? want : floor))
 }
 
+# stack_body_cap VALUE DEFAULT: nginx's cap for a large-body route, 1 MiB above the worker's cap
+# (VALUE, or DEFAULT when empty or not a number: the worker refuses to start on a bad value, naming it).
+stack_body_cap() {
+    local cap=$1
+    [[ $cap =~ ^[0-9]+$ ]] || cap=$2
+    echo $((cap + 1024 * 1024))
+}
+
 # stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
 # keep-alive with N kept connections (for measurements; see deploy/nginx.conf.template).
 # TRACKGEN_TRUSTED_PROXIES: the load balancers whose X-Forwarded-For gives the client address.
@@ -214,7 +222,10 @@ stack_nginx_start() {
     sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@UPSTREAM_KEEPALIVE@|$ka|" -e "s|@KEEP_CONN@|$kc|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
         -e "s|@SOCKET1@|$(worker_socket 1)|g" -e "s|@SOCKET2@|$(worker_socket 2)|g" -e "s|@LISTEN@|$1|g" \
         -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" -e "s|@REAL_IP@|$realip|" \
-        -e "s|@CLIENT_MAX_BODY@|$(stack_client_max_body)|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+        -e "s|@CLIENT_MAX_BODY@|$(stack_client_max_body)|" \
+        -e "s|@MAX_UPLOAD_BODY@|$(stack_body_cap "${TRACKGEN_MAX_UPLOAD:-}" 67108864)|" \
+        -e "s|@MAX_CSV_BODY@|$(stack_body_cap "${TRACKGEN_MAX_CSV_BODY:-}" 33554432)|" \
+        -e "s|@BLOB_DIR@|${TRACKGEN_BLOB_DIR:-$STACK_DIR/blobs}|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
         return 0
