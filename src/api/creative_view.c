@@ -18,8 +18,9 @@
 const char *const CREATIVE_LINK_QUERY[] = {"kind", "source_id", "sub1", "sub2", "sub3", "sub4", "sub5", NULL};
 
 static const char *const KINDS[] = {"click", "impression", NULL};
-static const char *const INTERNAL[] = {"has_thumbnail", "thumbnail_sha256", "thumbnail_content_type", "link_url_id",
-                                       "link_destination"};
+static const char *const INTERNAL[] = {
+    "has_thumbnail", "thumbnail_sha256",  "thumbnail_content_type", "link_url_id",   "link_destination",
+    "file_sha256",   "file_content_type", "file_name_raw",          "file_size_raw", "updated_epoch"};
 
 int creative_col(const PGresult *res, const char *name)
 {
@@ -28,7 +29,7 @@ int creative_col(const PGresult *res, const char *name)
     return c;
 }
 
-static const char *value(const PGresult *res, int row, const char *name)
+const char *creative_value(const PGresult *res, int row, const char *name)
 {
     int c = creative_col(res, name);
     return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
@@ -59,10 +60,11 @@ static json_t *link_of_kind(request_t *r, const PGresult *res, int row, const cr
 {
     link_request_t lp = v->link;
     lp.kind = kind;
-    const char *url_id = value(res, row, "link_url_id");
-    return tracking_link_json(r, &lp, strtoll(value(res, row, "offer_id"), NULL, 10), value(res, row, "offer_name"),
-                              url_id ? strtoll(url_id, NULL, 10) : 0, url_id ? value(res, row, "url_name") : NULL,
-                              value(res, row, "link_destination"));
+    const char *url_id = creative_value(res, row, "link_url_id");
+    return tracking_link_json(r, &lp, strtoll(creative_value(res, row, "offer_id"), NULL, 10),
+                              creative_value(res, row, "offer_name"), url_id ? strtoll(url_id, NULL, 10) : 0,
+                              url_id ? creative_value(res, row, "url_name") : NULL,
+                              creative_value(res, row, "link_destination"));
 }
 
 /* Fills the placeholders of body (html or text) for the partner; NULL with the problem recorded. */
@@ -89,8 +91,8 @@ static int partner_links(request_t *r, const PGresult *res, int row, const creat
         return -1;
     *redirect = json_string_value(json_object_get(*link, "redirect_url"));
     *pixel = json_string_value(json_object_get(*link, "impression_url"));
-    if (!*pixel && (creative_code_wants_pixel(value(res, row, "html_code")) ||
-                    creative_code_wants_pixel(value(res, row, "text_body")))) {
+    if (!*pixel && (creative_code_wants_pixel(creative_value(res, row, "html_code")) ||
+                    creative_code_wants_pixel(creative_value(res, row, "text_body")))) {
         json_t *imp = link_of_kind(r, res, row, v, "impression");
         if (!imp)
             return -1;
@@ -103,7 +105,7 @@ static int partner_links(request_t *r, const PGresult *res, int row, const creat
 const char *creative_code_body(request_t *r, const PGresult *res, int row, const creative_view_t *v,
                                const char **content_type, const char **extension)
 {
-    const char *html = value(res, row, "html_code"), *text = value(res, row, "text_body");
+    const char *html = creative_value(res, row, "html_code"), *text = creative_value(res, row, "text_body");
     if (!html && !text)
         return NULL;
     *content_type = html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
@@ -131,13 +133,13 @@ json_t *creative_json(request_t *r, const PGresult *res, int row, const creative
     json_t *j = db_row_json(res, row);
     for (size_t i = 0; i < sizeof INTERNAL / sizeof INTERNAL[0]; i++)
         json_object_del(j, INTERNAL[i]);
-    const char *id = value(res, row, "id");
+    const char *id = creative_value(res, row, "id");
     json_t *link = json_null();
     if (v->partner) {
         const char *redirect, *pixel;
         if (partner_links(r, res, row, v, &link, &redirect, &pixel) < 0)
             goto fail;
-        const char *html = value(res, row, "html_code"), *text = value(res, row, "text_body");
+        const char *html = creative_value(res, row, "html_code"), *text = creative_value(res, row, "text_body");
         const char *fh = html ? filled(r, html, true, redirect, pixel) : NULL;
         const char *ft = text ? filled(r, text, false, redirect, pixel) : NULL;
         if ((html && !fh) || (text && !ft))
@@ -150,9 +152,11 @@ json_t *creative_json(request_t *r, const PGresult *res, int row, const creative
     json_object_set_new(j, "tracking_link", link);
     link = NULL;
     int64_t exp = 0;
-    bool has_body = value(res, row, "file") || value(res, row, "html_code") || value(res, row, "text_body");
+    bool has_body = creative_value(res, row, "file") || creative_value(res, row, "html_code") ||
+                    creative_value(res, row, "text_body");
     const char *download = has_body ? file_url(r, id, "file", v, &exp) : NULL;
-    const char *thumb = value(res, row, "has_thumbnail")[0] == 't' ? file_url(r, id, "thumbnail", NULL, &exp) : NULL;
+    const char *thumb =
+        creative_value(res, row, "has_thumbnail")[0] == 't' ? file_url(r, id, "thumbnail", NULL, &exp) : NULL;
     if (problem_has(&r->problem))
         goto fail;
     json_object_set_new(j, "download_url", download ? json_string(download) : json_null());

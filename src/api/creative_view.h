@@ -19,7 +19,8 @@
 #include "util/signed_url.h"
 
 /* The columns of CREATIVE_FROM's rows: the API's fields, plus internal ones creative_json drops
- * (has_thumbnail, thumbnail_sha256, thumbnail_content_type, link_url_id, link_destination). */
+ * (has_thumbnail, thumbnail_sha256, thumbnail_content_type, link_url_id, link_destination,
+ * file_sha256, file_content_type, file_name_raw, file_size_raw). */
 #define CREATIVE_COLUMNS                                                                                               \
     "c.id, c.offer_id, o.name AS offer_name, c.offer_url_id, u.name AS url_name, c.name, c.type, c.status,\n"          \
     "       c.visibility, c.description, c.html_code, c.text_body, to_json(c.email_subjects) AS email_subjects,\n"     \
@@ -29,6 +30,8 @@
     "            'height', c.height) END AS file,\n"                                                                   \
     "       api_ts(c.created_at) AS created_at, api_ts(c.updated_at) AS updated_at,\n"                                 \
     "       c.thumbnail_sha256 IS NOT NULL AS has_thumbnail, c.thumbnail_sha256, c.thumbnail_content_type,\n"          \
+    "       c.file_sha256, c.content_type AS file_content_type, c.file_name AS file_name_raw,\n"                       \
+    "       c.file_size AS file_size_raw, extract(epoch FROM c.updated_at)::bigint AS updated_epoch,\n"                \
     "       CASE WHEN u.status = 'active' THEN u.id END AS link_url_id,\n"                                             \
     "       CASE WHEN u.status = 'active' THEN u.destination_url ELSE o.destination_url END AS link_destination"
 #define CREATIVE_FROM                                                                                                  \
@@ -67,7 +70,8 @@ json_t *creative_json(request_t *r, const PGresult *res, int row, const creative
  * and extension; NULL when it has none. In the arena. */
 const char *creative_code_body(request_t *r, const PGresult *res, int row, const creative_view_t *v,
                                const char **content_type, const char **extension);
-/* The column index of name in res (asserted to exist). */
+/* The column index of name in res (asserted to exist), and its value (NULL for SQL NULL). */
 int creative_col(const PGresult *res, const char *name);
+const char *creative_value(const PGresult *res, int row, const char *name);
 
 #endif

@@ -168,17 +168,25 @@ int creatives_list(request_t *r)
     return page_envelope(r, data, res, &pg, "id");
 }
 
+PGresult *creatives_fetch(request_t *r, const char *id)
+{
+    const char *params[] = {scope_param(r), id};
+    PGresult *res = db_exec(r->db, r->arena, &GET, params, &r->problem);
+    if (res && PQntuples(res) == 0) {
+        problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+        return NULL;
+    }
+    return res;
+}
+
 int creatives_respond(request_t *r, const char *id, int status)
 {
     creative_view_t v;
     if (creative_view_parse(r, &v) < 0)
         return -1;
-    const char *params[] = {scope_param(r), id};
-    PGresult *res = db_exec(r->db, r->arena, &GET, params, &r->problem);
+    PGresult *res = creatives_fetch(r, id);
     if (!res)
         return -1;
-    if (PQntuples(res) == 0)
-        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     json_t *j = creative_json(r, res, 0, &v);
     if (!j)
         return -1;

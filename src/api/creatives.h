@@ -8,6 +8,8 @@
 #ifndef TRACKGEN_CREATIVES_H
 #define TRACKGEN_CREATIVES_H
 
+#include <libpq-fe.h>
+
 #include "api/validate.h"
 #include "http/request.h"
 
@@ -50,6 +52,9 @@ typedef struct {
 /* Inserts a creative from validated fields v and an optional file (NULL: none) and answers 201 with
  * it and its Location. Returns 0 or -1 (problem recorded: a constraint names its field). */
 int creatives_insert(request_t *r, const field_value_t *v, const creative_file_t *file);
+/* The creative (id as SQL text) as one CREATIVE_COLUMNS row (api/creative_view.h) if the caller may
+ * see it; NULL with 404 (or 503) recorded otherwise. The result lives in the arena. */
+PGresult *creatives_fetch(request_t *r, const char *id);
 /* Answers the creative (id as SQL text) as the caller sees it, with status. Returns 0 or -1. */
 int creatives_respond(request_t *r, const char *id, int status);
 
