@@ -217,15 +217,6 @@ int creatives_insert(request_t *r, const field_value_t *v, const creative_file_t
     return creatives_respond(r, id, 201);
 }
 
-int creatives_create(request_t *r)
-{
-    /* The route takes uploads; a JSON body has the JSON cap (TRACKGEN_MAX_BODY) all the same. */
-    field_value_t v[CREATIVE_F_COUNT];
-    if (req_body_limit(r, BODY_JSON) < 0 || body_validated(r, CREATIVE_FIELDS, CREATIVE_F_COUNT, v) < 0)
-        return -1;
-    return creatives_insert(r, v, NULL);
-}
-
 int creatives_update(request_t *r)
 {
     static const patch_shape_t shape = {&GET_FOR_UPDATE, &UPDATE, CREATIVE_FIELDS, CREATIVE_F_COUNT};

@@ -18,8 +18,6 @@ extern const char *const CREATIVE_GET_QUERY[];
 
 int creatives_list(request_t *r);
 int creatives_get(request_t *r);
-/* POST /v1/creatives with a JSON body (no file yet). */
-int creatives_create(request_t *r);
 int creatives_update(request_t *r);
 int creatives_archive(request_t *r);
 int creative_access_list(request_t *r);

@@ -7,6 +7,8 @@
 
 #include "api/api_keys.h"
 #include "api/clicks.h"
+#include "api/creative_files.h"
+#include "api/creative_upload.h"
 #include "api/creatives.h"
 #include "api/health.h"
 #include "api/hit_quarantine.h"
@@ -65,7 +67,14 @@ static const route_t ROUTES[] = {
     /* creatives */
     {"GET", "/v1/creatives", creatives_list, ROUTE_ANY_KEY, CREATIVE_LIST_QUERY},
     {"POST", "/v1/creatives", creatives_create, ROUTE_ADMIN | ROUTE_BODY_UPLOAD, NULL},
+    {"GET", "/v1/creatives/download", creatives_download, ROUTE_ANY_KEY | ROUTE_SIGNED | ROUTE_HEAVY,
+     CREATIVE_DOWNLOAD_QUERY},
+    {"GET", "/v1/creatives/download-url", creatives_download_url, ROUTE_ANY_KEY, CREATIVE_DOWNLOAD_QUERY},
     {"GET", "/v1/creatives/{creative_id}", creatives_get, ROUTE_ANY_KEY, CREATIVE_GET_QUERY},
+    {"GET", "/v1/creatives/{creative_id}/file", creative_file_get, ROUTE_ANY_KEY | ROUTE_SIGNED, CREATIVE_GET_QUERY},
+    {"PUT", "/v1/creatives/{creative_id}/file", creative_file_put, ROUTE_ADMIN | ROUTE_BODY_UPLOAD,
+     CREATIVE_FILE_PUT_QUERY},
+    {"GET", "/v1/creatives/{creative_id}/thumbnail", creative_thumbnail_get, ROUTE_ANY_KEY | ROUTE_SIGNED, NULL},
     {"PATCH", "/v1/creatives/{creative_id}", creatives_update, ROUTE_ADMIN, NULL},
     {"DELETE", "/v1/creatives/{creative_id}", creatives_archive, ROUTE_ADMIN, NULL},
     {"GET", "/v1/creatives/{creative_id}/partners", creative_access_list, ROUTE_ADMIN, PAGE},

@@ -144,13 +144,13 @@ bool resp_cache(request_t *r, const char *etag, const char *cache_control)
 static const char BLOCK_FAILED[] =
     "Status: 500 Internal Server Error\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n";
 
-/* The header block: status, request id, caching, the handler's headers, and the body's type and
- * (unless streamed) length. Returns BUF_OK or the buffer's error. */
 void resp_cache_control(request_t *r, const char *value)
 {
     r->resp.cache_control = value;
 }
 
+/* The header block: status, request id, caching, the handler's headers, and the body's type and
+ * (unless streamed) length. Returns BUF_OK or the buffer's error. */
 static int header_block(request_t *r, const char *etag, bool streamed, buf_t *h)
 {
     response_t *resp = &r->resp;
