@@ -50,10 +50,22 @@ static bool starts(const unsigned char *p, size_t len, const char *magic, size_t
     return len >= n && memcmp(p, magic, n) == 0;
 }
 
-static uint32_t be16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }
-static uint32_t le16(const unsigned char *p) { return (uint32_t)p[1] << 8 | p[0]; }
-static uint32_t le24(const unsigned char *p) { return (uint32_t)p[2] << 16 | le16(p); }
-static uint32_t be32(const unsigned char *p) { return be16(p) << 16 | be16(p + 2); }
+static uint32_t be16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+static uint32_t le16(const unsigned char *p)
+{
+    return (uint32_t)p[1] << 8 | p[0];
+}
+static uint32_t le24(const unsigned char *p)
+{
+    return (uint32_t)p[2] << 16 | le16(p);
+}
+static uint32_t be32(const unsigned char *p)
+{
+    return be16(p) << 16 | be16(p + 2);
+}
 
 /* ---- binary formats ---- */
 
@@ -81,7 +93,7 @@ static bool sniff_jpeg(const unsigned char *p, size_t len, sniff_result_t *out)
     size_t i = 2;
     while (i + 1 < len) {
         if (p[i] != 0xff)
-            break; /* not a marker where one must be: no dimensions */
+            break;                              /* not a marker where one must be: no dimensions */
         while (i + 1 < len && p[i + 1] == 0xff) /* fill bytes */
             i++;
         if (i + 1 >= len)
@@ -246,7 +258,8 @@ static bool svg_number(const char *s, char **end, double *x)
         s++;
     if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '+'))
         return false; /* no inf, nan or hexadecimal */
-    if ((*s == '0' && (s[1] == 'x' || s[1] == 'X')) || ((*s == '-' || *s == '+') && s[1] == '0' && (s[2] == 'x' || s[2] == 'X')))
+    if ((*s == '0' && (s[1] == 'x' || s[1] == 'X')) ||
+        ((*s == '-' || *s == '+') && s[1] == '0' && (s[2] == 'x' || s[2] == 'X')))
         return false;
     *x = strtod(s, end);
     return *end != s && isfinite(*x);
@@ -307,7 +320,7 @@ static bool sniff_svg_root(const unsigned char *p, size_t len, size_t i, sniff_r
             i++;
         if (nlen == 0 || i >= len || p[i] != '=') {
             if (nlen == 0)
-                i++; /* stray character: skip it */
+                i++;  /* stray character: skip it */
             continue; /* attribute without a value */
         }
         i++;
@@ -335,12 +348,25 @@ static bool sniff_svg_root(const unsigned char *p, size_t len, size_t i, sniff_r
     return set(out, &F_SVG, round_dim(vw), round_dim(vh));
 }
 
+/* A namespace-prefixed SVG root, "<prefix:svg": the index just past "svg", or 0. */
+static size_t svg_prefixed_root(const unsigned char *p, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    while (j < len && j - i <= 64 &&
+           ((p[j] >= 'a' && p[j] <= 'z') || (p[j] >= 'A' && p[j] <= 'Z') || (p[j] >= '0' && p[j] <= '9') ||
+            p[j] == '_' || p[j] == '-' || p[j] == '.'))
+        j++;
+    if (j == i + 1 || j >= len || p[j] != ':' || !tag_starts(p + j, len - j, ":svg"))
+        return 0;
+    return j + 4;
+}
+
 static bool sniff_markup(const unsigned char *p, size_t len, sniff_result_t *out)
 {
-    static const char *const html_tags[] = {"<html", "<head", "<body", "<div", "<table", "<a", "<p",
-                                            "<img", "<span", "<center", "<style", "<meta", "<title",
-                                            "<script", "<link", "<iframe", "<font", "<br", "<b",
-                                            "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<ul", "<form"};
+    static const char *const html_tags[] = {"<html", "<head",   "<body",   "<div",   "<table", "<a",     "<p",
+                                            "<img",  "<span",   "<center", "<style", "<meta",  "<title", "<script",
+                                            "<link", "<iframe", "<font",   "<br",    "<b",     "<h1",    "<h2",
+                                            "<h3",   "<h4",     "<h5",     "<h6",    "<ul",    "<form"};
     size_t i = starts(p, len, "\xef\xbb\xbf", 3) ? 3 : 0;
     for (;;) {
         while (i < len && is_space(p[i]))
@@ -363,6 +389,9 @@ static bool sniff_markup(const unsigned char *p, size_t len, sniff_result_t *out
     }
     if (tag_starts(p + i, len - i, "<svg"))
         return sniff_svg_root(p, len, i + 4, out);
+    size_t prefixed = svg_prefixed_root(p, len, i);
+    if (prefixed)
+        return sniff_svg_root(p, len, prefixed, out);
     for (size_t k = 0; k < sizeof html_tags / sizeof html_tags[0]; k++)
         if (tag_starts(p + i, len - i, html_tags[k]))
             return set(out, &F_HTML, 0, 0);

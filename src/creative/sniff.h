@@ -31,7 +31,7 @@ typedef struct {
  *   PNG, GIF, JPEG, WebP (RIFF/WEBP with a VP8, VP8L or VP8X chunk), PDF (%PDF-), ZIP (PK\3\4 or the
  *   empty archive PK\5\6), MP4 (an ftyp box at offset 4; HEIF/AVIF image brands are not video and not
  *   recognised), WebM (EBML header; a DocType other than "webm", e.g. Matroska, is not recognised);
- *   SVG (root element <svg after an optional BOM, whitespace, XML declaration, processing instructions,
+ *   SVG (root element <svg or <prefix:svg after an optional BOM, whitespace, XML declaration, processing instructions,
  *   comments and a non-HTML DOCTYPE); HTML (<!doctype html, or a common HTML element first, after the
  *   same prolog — an SVG is never HTML); text (non-empty, valid UTF-8 with an optional BOM, no NUL and
  *   no control character but tab, CR, LF, FF; a sequence cut by the end of an incomplete head is fine).

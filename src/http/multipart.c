@@ -3,11 +3,11 @@
  *
  * The body is scanned for the delimiter "\r\n--boundary" (as if the body began with "\r\n", so a
  * delimiter on its first line is found too). A boundary cannot hold CR, so the delimiter's only CR is
- * its first byte: when a partial match fails, the only shorter match that can remain is a lone CR. Data before a possible
- * delimiter is handed to part_data straight from the caller's piece; bytes that might begin a
- * delimiter are not copied anywhere — they are a prefix of the delimiter itself, so when they turn
- * out to be data they are handed over from the delimiter string. A part's header block is collected
- * in a fixed buffer, then parsed into a second fixed buffer that holds the strings part_begin sees.
+ * its first byte: when a partial match fails, the only shorter match that can remain is a lone CR. Data before a
+ * possible delimiter is handed to part_data straight from the caller's piece; bytes that might begin a delimiter are
+ * not copied anywhere — they are a prefix of the delimiter itself, so when they turn out to be data they are handed
+ * over from the delimiter string. A part's header block is collected in a fixed buffer, then parsed into a second fixed
+ * buffer that holds the strings part_begin sees.
  */
 #include "http/multipart.h"
 
@@ -31,8 +31,8 @@ struct multipart {
     int parts;
     char delim[DELIM_MAX];
     size_t dlen;
-    size_t k;                      /* how many bytes of delim are matched so far */
-    int after;                     /* MP_DELIM: 0 start, 1 one '-', 2 in spaces/tabs, 3 CR seen */
+    size_t k;  /* how many bytes of delim are matched so far */
+    int after; /* MP_DELIM: 0 start, 1 one '-', 2 in spaces/tabs, 3 CR seen */
     size_t hlen;
     char hdr[MULTIPART_HEADERS_MAX];
     size_t slen;
@@ -259,8 +259,10 @@ static int parse_disposition(multipart_t *m, const char *v, size_t n, const char
         r = param_next(&ps, &pname, &nlen, val, sizeof m->strs - m->slen, &vlen);
         if (r <= 0)
             break;
-        const char **dst = name_is(pname, nlen, "name") ? name : name_is(pname, nlen, "filename") ? &plain
-                           : name_is(pname, nlen, "filename*") ? &ext : NULL;
+        const char **dst = name_is(pname, nlen, "name")        ? name
+                           : name_is(pname, nlen, "filename")  ? &plain
+                           : name_is(pname, nlen, "filename*") ? &ext
+                                                               : NULL;
         if (!dst)
             continue; /* another parameter: its value is overwritten by the next one */
         if (*dst)
@@ -460,18 +462,10 @@ int multipart_feed(multipart_t *m, const void *p, size_t n, const char **why)
     while (i < n && m->rc == 0) {
         switch (m->st) {
         case MP_PREAMBLE:
-        case MP_BODY:
-            i += scan(m, s + i, n - i);
-            break;
-        case MP_DELIM:
-            delimiter_byte(m, s[i++]);
-            break;
-        case MP_HEADERS:
-            header_byte(m, s[i++]);
-            break;
-        case MP_EPILOGUE:
-            i = n;
-            break;
+        case MP_BODY: i += scan(m, s + i, n - i); break;
+        case MP_DELIM: delimiter_byte(m, s[i++]); break;
+        case MP_HEADERS: header_byte(m, s[i++]); break;
+        case MP_EPILOGUE: i = n; break;
         }
     }
     if (m->rc)
@@ -482,8 +476,9 @@ int multipart_feed(multipart_t *m, const void *p, size_t n, const char **why)
 int multipart_finish(multipart_t *m, const char **why)
 {
     if (m->rc == 0 && m->st != MP_EPILOGUE)
-        fail(m, -1, m->parts == 0 && m->st == MP_PREAMBLE ? "the body has no multipart boundary delimiter"
-                                                           : "the body ends before the closing boundary delimiter");
+        fail(m, -1,
+             m->parts == 0 && m->st == MP_PREAMBLE ? "the body has no multipart boundary delimiter"
+                                                   : "the body ends before the closing boundary delimiter");
     if (m->rc)
         *why = m->why;
     return m->rc;

@@ -11,8 +11,8 @@
 #include <string.h>
 
 typedef struct {
-    char *key;      /* lower-cased entry name (malloc'd, owned by the set); NULL = free slot */
-    unsigned next;  /* the next suffix number to try when this name is asked for again */
+    char *key;     /* lower-cased entry name (malloc'd, owned by the set); NULL = free slot */
+    unsigned next; /* the next suffix number to try when this name is asked for again */
 } zip_slot_t;
 
 struct zip_names {

@@ -28,12 +28,20 @@ static void test_file_name_hostile_names(void **state)
         {BYTES("C:\\x\\y.png"), "y.png"},
         {BYTES("a/b\\c/d.txt"), "d.txt"},
         {BYTES("dir/"), "fallback"},
-        {BYTES("\x01" "bad"), "bad"},
-        {BYTES("b\x00" "a\x1f" "d\x7f.png"), "bad.png"},
+        {BYTES("\x01"
+               "bad"),
+         "bad"},
+        {BYTES("b\x00"
+               "a\x1f"
+               "d\x7f.png"),
+         "bad.png"},
         {BYTES("tab\there.png"), "tabhere.png"},
-        {BYTES("c1\xc2\x85.png"), "c1.png"},                          /* U+0085 NEL */
-        {BYTES("invoice\xe2\x80\xaegnp.exe"), "invoicegnp.exe"},      /* U+202E RTL override */
-        {BYTES("a\xe2\x81\xa6" "b\xe2\x80\x8f" "c\xef\xbb\xbf.png"), "abc.png"}, /* U+2066, U+200F, U+FEFF */
+        {BYTES("c1\xc2\x85.png"), "c1.png"},                     /* U+0085 NEL */
+        {BYTES("invoice\xe2\x80\xaegnp.exe"), "invoicegnp.exe"}, /* U+202E RTL override */
+        {BYTES("a\xe2\x81\xa6"
+               "b\xe2\x80\x8f"
+               "c\xef\xbb\xbf.png"),
+         "abc.png"}, /* U+2066, U+200F, U+FEFF */
         {BYTES(".."), "fallback"},
         {BYTES("."), "fallback"},
         {BYTES(""), "fallback"},
@@ -160,8 +168,7 @@ static void test_file_name_disposition_byte_for_byte(void **state)
     expect_disposition("banner.png", "attachment; filename=\"banner.png\"");
     expect_disposition("a b (1).png", "attachment; filename=\"a b (1).png\"");
     expect_disposition("q\"uo\\te.txt", "attachment; filename=\"q_uo_te.txt\"");
-    expect_disposition("caf\xc3\xa9.png",
-                       "attachment; filename=\"caf_.png\"; filename*=UTF-8''caf%C3%A9.png");
+    expect_disposition("caf\xc3\xa9.png", "attachment; filename=\"caf_.png\"; filename*=UTF-8''caf%C3%A9.png");
     expect_disposition("\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80.jpg",
                        "attachment; filename=\"__ _.jpg\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC%20%F0%9F%98%80.jpg");
     expect_disposition("\xc3\xa9%;'*=.txt",

@@ -74,32 +74,30 @@ static int parse(const char *ctype, const char *body, size_t n, rec_t *r, const 
 #define CT "multipart/form-data; boundary=----WebKitFormBoundaryX3aZ"
 #define DASH "------WebKitFormBoundaryX3aZ"
 
-static const char sample[] =
-    "preamble to ignore\r\n"
-    DASH "\r\n"
-    "Content-Disposition: form-data; name=\"metadata\"\r\n"
-    "Content-Type: application/json\r\n"
-    "\r\n"
-    "{\"name\":\"Banner\",\"type\":\"image\"}\r\n"
-    DASH "  \t\r\n"
-    "content-disposition: form-data; name=\"file\"; filename=\"banner.png\"\r\n"
-    "CONTENT-TYPE: image/png\r\n"
-    "\r\n"
-    "\x89PNG\r\n\x1a\n\r\r\n--\r\n-" "\r\n------WebKitFormBoundaryX3aY-\x00\r\n" "\r\n----WebKitFormBoundaryX3a\r\n\r"
-    "\r\n"
-    DASH "\r\n"
-    "Content-Disposition: form-data; name=\"empty\"\r\n"
-    "\r\n"
-    "\r\n"
-    DASH "--\r\n"
-    "epilogue to ignore\r\n" DASH "\r\nnot a part";
+static const char sample[] = "preamble to ignore\r\n" DASH "\r\n"
+                             "Content-Disposition: form-data; name=\"metadata\"\r\n"
+                             "Content-Type: application/json\r\n"
+                             "\r\n"
+                             "{\"name\":\"Banner\",\"type\":\"image\"}\r\n" DASH "  \t\r\n"
+                             "content-disposition: form-data; name=\"file\"; filename=\"banner.png\"\r\n"
+                             "CONTENT-TYPE: image/png\r\n"
+                             "\r\n"
+                             "\x89PNG\r\n\x1a\n\r\r\n--\r\n-"
+                             "\r\n------WebKitFormBoundaryX3aY-\x00\r\n"
+                             "\r\n----WebKitFormBoundaryX3a\r\n\r"
+                             "\r\n" DASH "\r\n"
+                             "Content-Disposition: form-data; name=\"empty\"\r\n"
+                             "\r\n"
+                             "\r\n" DASH "--\r\n"
+                             "epilogue to ignore\r\n" DASH "\r\nnot a part";
 
-static const char sample_want[] =
-    "[metadata|(none)|application/json]{\"name\":\"Banner\",\"type\":\"image\"}[end]"
-    "[file|banner.png|image/png]"
-    "\x89PNG\r\n\x1a\n\r\r\n--\r\n-" "\r\n------WebKitFormBoundaryX3aY-\x00\r\n" "\r\n----WebKitFormBoundaryX3a\r\n\r"
-    "[end]"
-    "[empty|(none)|(none)][end]";
+static const char sample_want[] = "[metadata|(none)|application/json]{\"name\":\"Banner\",\"type\":\"image\"}[end]"
+                                  "[file|banner.png|image/png]"
+                                  "\x89PNG\r\n\x1a\n\r\r\n--\r\n-"
+                                  "\r\n------WebKitFormBoundaryX3aY-\x00\r\n"
+                                  "\r\n----WebKitFormBoundaryX3a\r\n\r"
+                                  "[end]"
+                                  "[empty|(none)|(none)][end]";
 
 static void expect_transcript(const rec_t *r, const char *want, size_t wlen)
 {
@@ -201,11 +199,12 @@ static void test_multipart_cases(void **state)
          "--q\r\nContent-Disposition: form-data; name=\"f\"; filename=\"\xe6\x97\xa5.png\"\r\n\r\n\r\n--q--",
          "[f|\xe6\x97\xa5.png|(none)][end]", NULL},
         /* an empty filename (a file input left empty) */
-        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=f; filename=\"\"\r\n\r\n\r\n--q--",
-         "[f||(none)][end]", NULL},
+        {"multipart/form-data; boundary=q",
+         "--q\r\nContent-Disposition: form-data; name=f; filename=\"\"\r\n\r\n\r\n--q--", "[f||(none)][end]", NULL},
         /* folded header line, unknown headers ignored, transport padding after the closing delimiter */
         {"multipart/form-data; boundary=q",
-         "--q\r\nContent-Disposition: form-data;\r\n name=\"folded\"\r\nX-Other: 1\r\nContent-Transfer-Encoding: binary\r\n"
+         "--q\r\nContent-Disposition: form-data;\r\n name=\"folded\"\r\nX-Other: 1\r\nContent-Transfer-Encoding: "
+         "binary\r\n"
          "\r\nv\r\n--q-- trailing\r\n",
          "[folded|(none)|(none)]v[end]", NULL},
         /* no parts at all is a well-formed (empty) form */
@@ -218,10 +217,12 @@ static void test_multipart_cases(void **state)
          "the body ends before the closing boundary delimiter"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=a\r\n\r\nno end", NULL,
          "the body ends before the closing boundary delimiter"},
-        {"multipart/form-data; boundary=q", "just text, no delimiter", NULL, "the body has no multipart boundary delimiter"},
+        {"multipart/form-data; boundary=q", "just text, no delimiter", NULL,
+         "the body has no multipart boundary delimiter"},
         {"multipart/form-data; boundary=q", "", NULL, "the body has no multipart boundary delimiter"},
-        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; filename=\"a.png\"\r\n\r\nx\r\n--q--",
-         NULL, "a part has no Content-Disposition name"},
+        {"multipart/form-data; boundary=q",
+         "--q\r\nContent-Disposition: form-data; filename=\"a.png\"\r\n\r\nx\r\n--q--", NULL,
+         "a part has no Content-Disposition name"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nx\r\n--q--", NULL,
          "a part has no Content-Disposition name"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Type: text/plain\r\n\r\nx\r\n--q--", NULL,
@@ -229,13 +230,13 @@ static void test_multipart_cases(void **state)
         {"multipart/form-data; boundary=q", "--q\r\n\r\nx\r\n--q--", NULL, "a part has no Content-Disposition name"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n--q--", NULL,
          "a part's Content-Disposition is not form-data"},
-        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=a; name=b\r\n\r\nx\r\n--q--", NULL,
-         "a part's Content-Disposition repeats a parameter"},
+        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=a; name=b\r\n\r\nx\r\n--q--",
+         NULL, "a part's Content-Disposition repeats a parameter"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--q--", NULL,
          "a part's Content-Disposition is malformed"},
         {"multipart/form-data; boundary=q",
-         "--q\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: form-data; name=b\r\n\r\nx\r\n--q--", NULL,
-         "a part has more than one Content-Disposition"},
+         "--q\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: form-data; name=b\r\n\r\nx\r\n--q--",
+         NULL, "a part has more than one Content-Disposition"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition form-data\r\n\r\nx\r\n--q--", NULL,
          "a part has a malformed header line"},
         {"multipart/form-data; boundary=q", "--q\nContent-Disposition: form-data; name=a\n\nx\n--q--", NULL,
@@ -244,10 +245,10 @@ static void test_multipart_cases(void **state)
          "a part's header lines do not end with CRLF"},
         {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=a\r\r\n\r\nx\r\n--q--", NULL,
          "a part's header lines do not end with CRLF"},
-        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=\"a\x01\"\r\n\r\nx\r\n--q--", NULL,
-         "a part's headers contain a control character"},
-        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=\"a\xff\"\r\n\r\nx\r\n--q--", NULL,
-         "a part's name is not UTF-8 text"},
+        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=\"a\x01\"\r\n\r\nx\r\n--q--",
+         NULL, "a part's headers contain a control character"},
+        {"multipart/form-data; boundary=q", "--q\r\nContent-Disposition: form-data; name=\"a\xff\"\r\n\r\nx\r\n--q--",
+         NULL, "a part's name is not UTF-8 text"},
         {"multipart/form-data; boundary=q",
          "--q\r\nContent-Disposition: form-data; name=a; filename=\"\xc0\xaf.png\"\r\n\r\nx\r\n--q--", NULL,
          "a part's filename is not UTF-8 text"},
@@ -382,7 +383,8 @@ static void test_multipart_content_type_and_boundary_checks(void **state)
         {"multipart/form-data; boundary=\"a\"b\"", "the Content-Type's parameters are malformed"},
         {"multipart/form-data; boundary=\"unterminated", "the Content-Type's parameters are malformed"},
         {"multipart/form-data; boundary=a*b", "the multipart boundary is invalid (1 to 70 characters, RFC 2046)"},
-        {"multipart/form-data; boundary=q; boundary=r", "the multipart boundary is invalid (1 to 70 characters, RFC 2046)"},
+        {"multipart/form-data; boundary=q; boundary=r",
+         "the multipart boundary is invalid (1 to 70 characters, RFC 2046)"},
         {"multipart/form-data; boundary="
          "12345678901234567890123456789012345678901234567890123456789012345678901",
          "the multipart boundary is invalid (1 to 70 characters, RFC 2046)"},

@@ -73,9 +73,9 @@ static void test_sniff_real_images_from_libvips(void **state)
         {".jpg[interlace]", 3, "image/jpeg", "jpg"}, /* progressive: SOF2 */
         {".jpg", 1, "image/jpeg", "jpg"},
         {".gif", 3, "image/gif", "gif"},
-        {".webp", 3, "image/webp", "webp"},            /* VP8 */
-        {".webp[lossless]", 3, "image/webp", "webp"},  /* VP8L */
-        {".webp", 4, "image/webp", "webp"},            /* VP8X + ALPH + VP8 */
+        {".webp", 3, "image/webp", "webp"},           /* VP8 */
+        {".webp[lossless]", 3, "image/webp", "webp"}, /* VP8L */
+        {".webp", 4, "image/webp", "webp"},           /* VP8X + ALPH + VP8 */
     };
     static const int sizes[][2] = {{123, 45}, {1, 1}, {640, 480}, {3000, 17}};
     for (size_t s = 0; s < N_ELEMS(sizes); s++) {
@@ -101,13 +101,13 @@ static void test_sniff_jpeg_walks_past_large_segments_and_fill_bytes(void **stat
     unsigned char *p = calloc(1, n), *q = p;
     *q++ = 0xff, *q++ = 0xd8;
     *q++ = 0xff, *q++ = 0xe1, *q++ = (60002 >> 8) & 0xff, *q++ = 60002 & 0xff; /* APP1 of 60000 bytes */
-    memset(q, 0xff, 60000);                                                   /* markers inside don't count */
+    memset(q, 0xff, 60000);                                                    /* markers inside don't count */
     q += 60000;
-    *q++ = 0xff, *q++ = 0xff, *q++ = 0xff;                                      /* fill bytes */
-    *q++ = 0xc4, *q++ = 0x00, *q++ = 0x02;                                      /* an empty DHT: not a frame */
-    *q++ = 0xff, *q++ = 0xcc, *q++ = 0x00, *q++ = 0x02;                         /* DAC: not a frame */
-    *q++ = 0xff, *q++ = 0xc1, *q++ = 0x00, *q++ = 17, *q++ = 8;                 /* SOF1 */
-    *q++ = 0x02, *q++ = 0x9a, *q++ = 0x01, *q++ = 0xc8;                         /* height 666, width 456 */
+    *q++ = 0xff, *q++ = 0xff, *q++ = 0xff;                      /* fill bytes */
+    *q++ = 0xc4, *q++ = 0x00, *q++ = 0x02;                      /* an empty DHT: not a frame */
+    *q++ = 0xff, *q++ = 0xcc, *q++ = 0x00, *q++ = 0x02;         /* DAC: not a frame */
+    *q++ = 0xff, *q++ = 0xc1, *q++ = 0x00, *q++ = 17, *q++ = 8; /* SOF1 */
+    *q++ = 0x02, *q++ = 0x9a, *q++ = 0x01, *q++ = 0xc8;         /* height 666, width 456 */
     (void)q;
     expect_format(p, n, "image/jpeg", "jpg", "image", 456, 666, false);
     sniff_result_t r;
@@ -125,8 +125,8 @@ static void test_sniff_webp_chunks_built_by_hand(void **state)
     expect_format(BYTES("RIFF\x24\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x10\x00\x00\x00\xe7\x03\x00\x01\x00\x00"),
                   "image/webp", "webp", "image", 1000, 2, false);
     /* VP8L: 14-bit width-1 and height-1: 16384 x 16384 */
-    expect_format(BYTES("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\xff\xff\xff\x0f"), "image/webp", "webp", "image",
-                  16384, 16384, false);
+    expect_format(BYTES("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\xff\xff\xff\x0f"), "image/webp", "webp",
+                  "image", 16384, 16384, false);
     /* a RIFF that is not WEBP (a WAV) and a WEBP with an unknown first chunk */
     expect_unrecognised(BYTES("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x02\x00"), true);
     expect_unrecognised(BYTES("RIFF\x24\x00\x00\x00WEBPABCD\x10\x00\x00\x00\x01\x00\x02\x00"), true);
@@ -184,6 +184,7 @@ static void test_sniff_svg_dimensions_and_active_content(void **state)
          728, 90},
         {"<SVG width=\"7\" height=\"8\">", 7, 8},
         {"<svg disabled width=\"7\" height=\"8\">", 7, 8},
+        {"<?xml version=\"1.0\"?><s:svg xmlns:s=\"http://www.w3.org/2000/svg\" width=\"3\" height=\"4\">", 3, 4},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         sniff_result_t r;
@@ -205,6 +206,8 @@ static void test_sniff_svg_dimensions_and_active_content(void **state)
     assert_int_equal(r.height, 0);
     /* <svga> is not <svg */
     expect_unrecognised(BYTES("<svga width=\"1\" height=\"1\">\x01"), true);
+    expect_unrecognised(BYTES("<s:svga width=\"1\" height=\"1\">\x01"), true);
+    expect_unrecognised(BYTES("<:svg width=\"1\" height=\"1\">\x01"), true);
 }
 
 static void test_sniff_html(void **state)
@@ -229,7 +232,7 @@ static void test_sniff_html(void **state)
         "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\"><html>",
         "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">",
         "<!DOCTYPE html>\n<svg width=\"1\" height=\"1\">", /* the doctype says HTML */
-        "<html",                                            /* cut by the end of the file */
+        "<html",                                           /* cut by the end of the file */
     };
     for (size_t i = 0; i < N_ELEMS(docs); i++) {
         sniff_result_t r;
@@ -241,8 +244,7 @@ static void test_sniff_html(void **state)
         every_prefix((const unsigned char *)docs[i], strlen(docs[i]), 0, 0);
     }
     /* not HTML: a tag name that only starts like one, markup after text, an unterminated comment */
-    static const char *const not_html[] = {"<abbr>x</abbr>", "<pre>x</pre>", "hello <div>x</div>", "<!-- x",
-                                           "<divx>"};
+    static const char *const not_html[] = {"<abbr>x</abbr>", "<pre>x</pre>", "hello <div>x</div>", "<!-- x", "<divx>"};
     for (size_t i = 0; i < N_ELEMS(not_html); i++) {
         sniff_result_t r;
         if (detect((const unsigned char *)not_html[i], strlen(not_html[i]), &r) && strcmp(r.extension, "html") == 0)
@@ -253,13 +255,20 @@ static void test_sniff_html(void **state)
 static void test_sniff_video_document_archive(void **state)
 {
     (void)state;
-    expect_format(BYTES("\x00\x00\x00\x20" "ftypisom\x00\x00\x02\x00isomiso2avc1mp41"), "video/mp4", "mp4", "video",
-                  0, 0, false);
-    expect_format(BYTES("\x00\x00\x00\x1c" "ftypmp42\x00\x00\x00\x00mp42isom"), "video/mp4", "mp4", "video", 0, 0,
-                  false);
+    expect_format(BYTES("\x00\x00\x00\x20"
+                        "ftypisom\x00\x00\x02\x00isomiso2avc1mp41"),
+                  "video/mp4", "mp4", "video", 0, 0, false);
+    expect_format(BYTES("\x00\x00\x00\x1c"
+                        "ftypmp42\x00\x00\x00\x00mp42isom"),
+                  "video/mp4", "mp4", "video", 0, 0, false);
     /* HEIF / AVIF still images share the box format: not video */
-    expect_unrecognised(BYTES("\x00\x00\x00\x18" "ftypheic\x00\x00\x00\x00mif1heic"), true);
-    expect_unrecognised(BYTES("\x00\x00\x00\x1c" "ftypavif\x00\x00\x00\x00" "avifmif1miaf"), true);
+    expect_unrecognised(BYTES("\x00\x00\x00\x18"
+                              "ftypheic\x00\x00\x00\x00mif1heic"),
+                        true);
+    expect_unrecognised(BYTES("\x00\x00\x00\x1c"
+                              "ftypavif\x00\x00\x00\x00"
+                              "avifmif1miaf"),
+                        true);
     /* WebM: EBML header (size 0x1f) with EBMLVersion, ..., DocType "webm" */
     expect_format(BYTES("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08"
                         "\x42\x82\x84webm\x42\x87\x81\x04\x42\x85\x81\x02"),
@@ -280,8 +289,9 @@ static void test_sniff_plain_text(void **state)
 {
     (void)state;
     expect_format(BYTES("Buy now: {tracking_link}\r\n"), "text/plain; charset=utf-8", "txt", "text", 0, 0, false);
-    expect_format(BYTES("\xef\xbb\xbf" "caf\xc3\xa9\t\xe6\x97\xa5\xf0\x9f\x98\x80\f\n"), "text/plain; charset=utf-8",
-                  "txt", "text", 0, 0, false);
+    expect_format(BYTES("\xef\xbb\xbf"
+                        "caf\xc3\xa9\t\xe6\x97\xa5\xf0\x9f\x98\x80\f\n"),
+                  "text/plain; charset=utf-8", "txt", "text", 0, 0, false);
     expect_unrecognised(BYTES(""), true);
     expect_unrecognised(BYTES("\xef\xbb\xbf"), true);
     expect_unrecognised(BYTES("a\0b"), true);
@@ -328,12 +338,14 @@ static void test_sniff_type_allows(void **state)
         {BYTES("<svg width=\"1\" height=\"1\"/>"), "image"},
         {BYTES("<div>x</div>"), "html email"},
         {BYTES("plain words"), "text email"},
-        {BYTES("\x00\x00\x00\x1c" "ftypmp42\x00\x00\x00\x00mp42isom"), "video"},
+        {BYTES("\x00\x00\x00\x1c"
+               "ftypmp42\x00\x00\x00\x00mp42isom"),
+         "video"},
         {BYTES("%PDF-1.4"), "document"},
         {BYTES("PK\x03\x04"), "archive"},
     };
-    static const char *const declared[] = {"image", "html", "email", "text", "video", "document", "archive", "banner",
-                                           ""};
+    static const char *const declared[] = {"image",    "html",    "email",  "text", "video",
+                                           "document", "archive", "banner", ""};
     for (size_t f = 0; f < N_ELEMS(files); f++) {
         sniff_result_t r;
         assert_true(detect(files[f].p, files[f].n, &r));

@@ -43,7 +43,10 @@ static void test_zip_name_components_are_sanitised(void **state)
     expect(z, "/abs/dir", "C:\\x\\y.png", "dir/y.png");
     expect(z, "..", "..", "folder/file");
     expect(z, "..", "", "folder/file (2)");
-    expect(z, NULL, "\xe2\x80\xae" "gnp.exe", "gnp.exe");
+    expect(z, NULL,
+           "\xe2\x80\xae"
+           "gnp.exe",
+           "gnp.exe");
     expect(z, "Offer B", "banner.png", "Offer B/banner.png"); /* another folder: no clash */
     zip_names_free(z);
     zip_names_free(NULL);
