@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy/install-deps.sh [run|test|bench] — installs the Debian packages trackgen needs for
-# running (run), for the tests (test: adds cmocka, Node.js, clang with its libFuzzer runtime and
-# the QR readers zbarimg and rsvg-convert, unzip/zipinfo and python3 to check ZIPs) or for the benches (wrk, h2load, the qrencode CLI).
+# running (run), for the tests (test: adds cmocka, Node.js, clang with its libFuzzer runtime, the
+# QR readers zbarimg and rsvg-convert, and unzip/zipinfo and python3 to check ZIP archives) or for
+# the benches (wrk, h2load, the qrencode CLI).
 # Only what is missing is installed; apt-get update runs only when something is missing.
 set -euo pipefail
 
