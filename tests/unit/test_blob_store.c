@@ -2,7 +2,8 @@
  * test_blob_store.c — the filesystem blob store (src/store/blob_store*.c): blobs named by their
  * SHA-256, modes nginx can read whatever the umask, identical uploads stored once, nothing left by
  * an aborted or failed upload, no partial blob visible before commit, listing, removal, sweeping
- * temporaries, and gc's removal racing an identical upload.
+ * temporaries, gc's removal racing an identical upload, and a gc pass (blob_gc.c) with the
+ * references it is given.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "store/blob_gc.h"
 #include "store/blob_store.h"
 #include "test_tmpdir.h"
 #include "test_util.h"
@@ -455,6 +457,109 @@ static void test_blob_concurrent_identical_uploads(void **state)
     assert_int_equal(count_blobs(f->store), 1);
 }
 
+typedef struct {
+    const char *named[4]; /* blobs a row names */
+    bool fail;            /* the database is down */
+    int asked;
+    char removed[4][BLOB_HEX_LEN + 1];
+    int nremoved;
+} refs_t;
+
+static int refs_unused(const char *hex, void *ctx)
+{
+    refs_t *r = ctx;
+    r->asked++;
+    if (r->fail)
+        return -1;
+    for (size_t i = 0; i < N_ELEMS(r->named); i++)
+        if (r->named[i] && strcmp(r->named[i], hex) == 0)
+            return 0;
+    return 1;
+}
+
+static void refs_removed(const char *hex, uint64_t size, void *ctx)
+{
+    refs_t *r = ctx;
+    (void)size;
+    snprintf(r->removed[r->nremoved++], BLOB_HEX_LEN + 1, "%s", hex);
+}
+
+/* Four blobs (named + old, unnamed + old, unnamed + young, named + young) and two temporaries
+ * (old, young): a dry run reports and removes nothing; a pass removes exactly the unnamed old
+ * blob and the old temporary, and never asks about young blobs. */
+static void test_blob_gc_removes_only_old_unnamed_blobs(void **state)
+{
+    fixture_t *f = *state;
+    char root[300], hex[4][BLOB_HEX_LEN + 1];
+    uint64_t size;
+    snprintf(root, sizeof root, "%s/a/b", f->dir);
+    static const char *const data[] = {"named-old", "unnamed-old!", "unnamed-young", "named-young"};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(put(f->store, data[i], strlen(data[i]), 4, hex[i], &size), 0);
+    set_age(root, hex[0], 7200);
+    set_age(root, hex[1], 7200);
+    char old_tmp[512], young_tmp[512];
+    snprintf(old_tmp, sizeof old_tmp, "%s/tmp/up-00000000000000cc", root);
+    snprintf(young_tmp, sizeof young_tmp, "%s/tmp/up-00000000000000dd", root);
+    fclose(fopen(old_tmp, "w"));
+    fclose(fopen(young_tmp, "w"));
+    struct timespec ts[2] = {{.tv_sec = time(NULL) - 7200}, {.tv_sec = time(NULL) - 7200}};
+    assert_int_equal(utimensat(AT_FDCWD, old_tmp, ts, 0), 0);
+
+    refs_t refs = {.named = {hex[0], hex[3]}};
+    blob_gc_t gc = {
+        .grace_seconds = 3600, .dry_run = true, .unused = refs_unused, .removed = refs_removed, .ctx = &refs};
+    blob_gc_report_t r;
+    char err[256] = "";
+    assert_int_equal(blob_gc(f->store, &gc, &r, err, sizeof err), 0);
+    assert_int_equal(r.removed, 1);
+    assert_int_equal(r.removed_bytes, strlen(data[1]));
+    assert_int_equal(r.referenced, 1);
+    assert_int_equal(r.referenced_bytes, strlen(data[0]));
+    assert_int_equal(r.young, 2);
+    assert_int_equal(r.young_bytes, strlen(data[2]) + strlen(data[3]));
+    assert_int_equal(r.tmp_removed, 0);
+    assert_int_equal(refs.asked, 2); /* young blobs are not even asked about */
+    assert_int_equal(refs.nremoved, 1);
+    assert_string_equal(refs.removed[0], hex[1]);
+    assert_int_equal(count_blobs(f->store), 4);
+    assert_int_equal(access(old_tmp, F_OK), 0);
+
+    gc.dry_run = false;
+    refs.asked = refs.nremoved = 0;
+    assert_int_equal(blob_gc(f->store, &gc, &r, err, sizeof err), 0);
+    assert_int_equal(r.removed, 1);
+    assert_int_equal(r.referenced, 1);
+    assert_int_equal(r.young, 2);
+    assert_int_equal(r.tmp_removed, 1);
+    assert_string_equal(refs.removed[0], hex[1]);
+    assert_false(blob_stat(f->store, hex[1], NULL));
+    assert_true(blob_stat(f->store, hex[0], NULL));
+    assert_true(blob_stat(f->store, hex[2], NULL));
+    assert_true(blob_stat(f->store, hex[3], NULL));
+    assert_int_equal(access(old_tmp, F_OK), -1);
+    assert_int_equal(access(young_tmp, F_OK), 0);
+}
+
+/* When the references cannot be checked (database down), nothing is removed and the pass fails. */
+static void test_blob_gc_without_answers_removes_nothing(void **state)
+{
+    fixture_t *f = *state;
+    char root[300], hex[BLOB_HEX_LEN + 1];
+    uint64_t size;
+    snprintf(root, sizeof root, "%s/a/b", f->dir);
+    assert_int_equal(put(f->store, "orphan", 6, 6, hex, &size), 0);
+    set_age(root, hex, 7200);
+    refs_t refs = {.fail = true};
+    blob_gc_t gc = {.grace_seconds = 3600, .unused = refs_unused, .ctx = &refs};
+    blob_gc_report_t r;
+    char err[256] = "";
+    assert_int_equal(blob_gc(f->store, &gc, &r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "could not tell"));
+    assert_true(blob_stat(f->store, hex, NULL));
+    assert_int_equal(r.removed, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +577,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_blob_sweep_tmp_removes_only_old_temporaries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_store_open_fails_cleanly_on_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_concurrent_identical_uploads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blob_gc_removes_only_old_unnamed_blobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blob_gc_without_answers_removes_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
