@@ -1,7 +1,7 @@
 # deploy/stack.sh — start and stop a private trackgen stack: PostgreSQL cluster, FastCGI
 # workers and nginx, all under one directory. Sourced by run.sh and tests/integration/run.sh.
 #
-# Layout under $STACK_DIR: pg/ (data), run/ (sockets, pids), log/, secret.
+# Layout under $STACK_DIR: pg/ (data), run/ (sockets, pids), log/, spool/, blobs/, secret.
 # Every function is idempotent: starting what runs already is a no-op, stopping what is not
 # running is a no-op. Only processes recorded in our own pid files are ever stopped.
 
@@ -18,9 +18,11 @@ stack_init() {
     PG_DATA=$STACK_DIR/pg
     PG_SOCK_DIR=$STACK_DIR/run/pg
     SPOOL_DIR=$STACK_DIR/spool
+    BLOB_DIR=$STACK_DIR/blobs
     TRACKGEN_DATABASE_URL="host=$PG_SOCK_DIR port=5432 dbname=trackgen user=trackgen"
     export TRACKGEN_DATABASE_URL
     export TRACKGEN_SPOOL_DIR=$SPOOL_DIR
+    export TRACKGEN_BLOB_DIR=$BLOB_DIR
     # PostgreSQL refuses to run as root: as root, run it as the unprivileged 'postgres' user.
     if [ "$(id -u)" = 0 ]; then
         id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/false postgres

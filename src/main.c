@@ -1,6 +1,6 @@
 /*
  * main.c — the trackgen command: `serve` (FastCGI worker, or with --workers the supervisor of
- * several), `migrate`, `keys`, `version`. Reads the configuration from the environment
+ * several), `migrate`, `keys`, `gc`, `version`. Reads the configuration from the environment
  * (util/config.h) and hands over to the module.
  */
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "cli/gc.h"
 #include "cli/keys.h"
 #include "db/migrate.h"
 #include "http/server.h"
@@ -28,6 +29,8 @@ static int usage(FILE *f)
           "                                      supervise N workers, one socket each (SIGHUP: replace them)\n"
           "       trackgen migrate [--dir DIR]   apply sql/migrations (default DIR: sql/migrations)\n"
           "       trackgen keys create --admin | --partner ID [--name NAME]\n"
+          "       trackgen gc [--grace SECONDS] [--dry-run]\n"
+          "                                      remove blobs no creative names (TRACKGEN_BLOB_DIR)\n"
           "       trackgen version\n"
           "Configuration is read from TRACKGEN_* environment variables; see README.md.\n",
           f);
@@ -109,6 +112,8 @@ int main(int argc, char **argv)
             rc = usage(stderr);
     } else if (strcmp(cmd, "keys") == 0) {
         rc = cli_keys(cfg.database_url, argc - 2, argv + 2);
+    } else if (strcmp(cmd, "gc") == 0) {
+        rc = cli_gc(cfg.database_url, cfg.blob_dir, argc - 2, argv + 2);
     } else {
         rc = usage(stderr);
     }

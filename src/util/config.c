@@ -24,6 +24,8 @@
 #define MAX_UPLOAD (4L * 1024 * 1024 * 1024)
 #define MIN_SECRET_LEN 32
 #define DEFAULT_SPOOL_DIR "spool"
+/* the blob store's root: absolute, never relative to wherever the service happens to start */
+#define DEFAULT_BLOB_DIR "/var/lib/trackgen/blobs"
 #define DEFAULT_RATE_LIMIT 6000       /* per key and minute: 100/s sustained, a minute's worth at once */
 #define DEFAULT_CLICKS_RATE_LIMIT 600 /* per client address and minute on POST /v1/clicks */
 #define MAX_RATE_LIMIT 100000         /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
@@ -190,6 +192,7 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
         return fail(err, errlen, "TRACKGEN_FALLBACK_URL: '%s' is not an absolute http(s) URL", fallback);
 
     cfg->spool_dir = strdup(value_or(get, "TRACKGEN_SPOOL_DIR", DEFAULT_SPOOL_DIR));
+    cfg->blob_dir = strdup(value_or(get, "TRACKGEN_BLOB_DIR", DEFAULT_BLOB_DIR));
     cfg->fallback_url = fallback ? strdup(fallback) : NULL;
     cfg->database_url = strdup(value_or(get, "TRACKGEN_DATABASE_URL", DEFAULT_DATABASE_URL));
     cfg->listen = strdup(listen);
@@ -197,7 +200,7 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
     cfg->secret = secret ? strdup(secret) : NULL;
     cfg->cors_origins = strdup(origins);
     if (!cfg->database_url || !cfg->listen || !cfg->public_url || (secret && !cfg->secret) || !cfg->cors_origins ||
-        !cfg->spool_dir || (fallback && !cfg->fallback_url)) {
+        !cfg->spool_dir || !cfg->blob_dir || (fallback && !cfg->fallback_url)) {
         config_free(cfg);
         return fail(err, errlen, "out of memory");
     }
@@ -214,6 +217,7 @@ void config_free(config_t *cfg)
     free(cfg->secret);
     free(cfg->cors_origins);
     free(cfg->spool_dir);
+    free(cfg->blob_dir);
     free(cfg->fallback_url);
     memset(cfg, 0, sizeof *cfg);
 }

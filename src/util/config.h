@@ -25,6 +25,7 @@ typedef struct {
     size_t max_upload;     /* cap in bytes of an uploaded file */
     char *cors_origins;    /* "*" or comma-separated list of exact origins */
     char *spool_dir;       /* directory of the durable hit spool */
+    char *blob_dir;        /* root of the blob store (store/blob_store.h), shared with nginx */
     char *fallback_url;    /* where clicks go when an offer has no fallback of its own; NULL = none */
     int rate_limit;        /* requests per minute per API key on /v1 (burst the same); 0 = off */
     int clicks_rate_limit; /* requests per minute per client address on POST /v1/clicks; 0 = off */

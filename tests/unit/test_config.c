@@ -49,6 +49,7 @@ static void assert_config_empty(const config_t *c)
     assert_null(c->secret);
     assert_null(c->cors_origins);
     assert_null(c->spool_dir);
+    assert_null(c->blob_dir);
     assert_null(c->fallback_url);
 }
 
@@ -72,6 +73,7 @@ static void test_config_defaults_with_an_empty_environment(void **state)
     assert_int_equal(c.heavy_requests, 8); /* a quarter of the 32 threads */
     assert_string_equal(c.cors_origins, "*");
     assert_string_equal(c.spool_dir, "spool");
+    assert_string_equal(c.blob_dir, "/var/lib/trackgen/blobs");
     assert_null(c.fallback_url);
     assert_int_equal(c.rate_limit, 6000);
     assert_int_equal(c.clicks_rate_limit, 600);
@@ -88,7 +90,7 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
         "TRACKGEN_THREADS",      "TRACKGEN_LISTEN",       "TRACKGEN_PUBLIC_URL",        "TRACKGEN_LOG_LEVEL",
         "TRACKGEN_MAX_BODY",     "TRACKGEN_CORS_ORIGINS", "TRACKGEN_FALLBACK_URL",      "TRACKGEN_SPOOL_DIR",
         "TRACKGEN_DATABASE_URL", "TRACKGEN_RATE_LIMIT",   "TRACKGEN_CLICKS_RATE_LIMIT", "TRACKGEN_DOWNLOAD_TTL",
-        "TRACKGEN_MAX_CSV_BODY", "TRACKGEN_MAX_UPLOAD",   "TRACKGEN_HEAVY_REQUESTS"};
+        "TRACKGEN_MAX_CSV_BODY", "TRACKGEN_MAX_UPLOAD",   "TRACKGEN_HEAVY_REQUESTS",    "TRACKGEN_BLOB_DIR"};
     env_clear();
     for (size_t i = 0; i < N_ELEMS(names); i++)
         env_set(names[i], "");
@@ -102,6 +104,7 @@ static void test_config_empty_values_fall_back_to_defaults(void **state)
     assert_int_equal(c.rate_limit, 6000);
     assert_int_equal(c.clicks_rate_limit, 600);
     assert_int_equal(c.download_ttl, 3600);
+    assert_string_equal(c.blob_dir, "/var/lib/trackgen/blobs");
     config_free(&c);
 }
 
@@ -118,6 +121,7 @@ static void test_config_good_values_are_taken(void **state)
     env_set("TRACKGEN_MAX_BODY", "67108864");
     env_set("TRACKGEN_CORS_ORIGINS", "https://app.example.com,http://localhost:5173");
     env_set("TRACKGEN_SPOOL_DIR", "/var/spool/trackgen");
+    env_set("TRACKGEN_BLOB_DIR", "/srv/trackgen/blobs");
     env_set("TRACKGEN_FALLBACK_URL", "https://www.example.com/");
     env_set("TRACKGEN_RATE_LIMIT", "120");
     env_set("TRACKGEN_CLICKS_RATE_LIMIT", "0");
@@ -143,6 +147,7 @@ static void test_config_good_values_are_taken(void **state)
     assert_int_equal(c.heavy_requests, 1023);
     assert_string_equal(c.cors_origins, "https://app.example.com,http://localhost:5173");
     assert_string_equal(c.spool_dir, "/var/spool/trackgen");
+    assert_string_equal(c.blob_dir, "/srv/trackgen/blobs");
     assert_string_equal(c.fallback_url, "https://www.example.com/");
     config_free(&c);
 }
