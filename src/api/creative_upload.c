@@ -84,10 +84,10 @@ static void upload_end(upload_t *u)
     u->head = NULL;
 }
 
-static int file_problem(request_t *r, const char *fmt, const char *arg)
+static int file_problem(request_t *r, const char *reason)
 {
     problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "The file cannot be stored for this creative.");
-    return problem_field(&r->problem, "body", "file", fmt, arg);
+    return problem_field(&r->problem, "body", "file", "%s", reason);
 }
 
 /* The whole file is in: decides its type from its magic bytes, checks it suits `declared`, commits
@@ -102,10 +102,11 @@ static int upload_finish(upload_t *u, const char *declared, const char *creative
     if (size == 0)
         return problem_field(&r->problem, "body", "file", "is empty");
     if (!sniff_detect(u->head, u->head_len, size == u->head_len, &s))
-        return file_problem(r, "is not a file type creatives may hold (%s)",
-                            "PNG, JPEG, GIF, WebP, SVG, HTML, text, MP4, WebM, PDF or ZIP");
+        return file_problem(r, "is not a file type creatives may hold (PNG, JPEG, GIF, WebP, SVG, HTML, text, MP4, "
+                               "WebM, PDF or ZIP)");
     if (!sniff_type_allows(declared, &s))
-        return file_problem(r, "is %s, which a creative of this type cannot hold", s.content_type);
+        return file_problem(
+            r, arena_printf(r->arena, "is %s, which a creative of type %s cannot hold", s.content_type, declared));
     char hex[BLOB_HEX_LEN + 1], err[256];
     uint64_t stored;
     int rc = blob_put_commit(u->w, hex, &stored, err, sizeof err);
@@ -135,7 +136,7 @@ static int upload_finish(upload_t *u, const char *declared, const char *creative
             f->thumbnail_sha256 = arena_strdup(r->arena, t.hex);
             f->thumbnail_content_type = t.content_type;
         } else if (!svg) { /* a raster image libvips cannot decode is damaged */
-            return file_problem(r, "is an image that cannot be decoded (%s)", err);
+            return file_problem(r, arena_printf(r->arena, "is an image that cannot be decoded (%s)", err));
         } else {
             log_msg(LOG_WARN, "upload: no thumbnail for an SVG: %s", err);
         }
