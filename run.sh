@@ -46,6 +46,10 @@ stack_workers_stop # a fresh build is served: restart the workers (in-flight req
 stack_workers_start "$BIN"
 stack_nginx_start "$LISTEN"
 stack_wait_ready "$BASE_URL"
+offer_id() { stack_psql -d trackgen -Atc "SELECT id FROM offers WHERE name = '$1'"; }
+if [ "$(stack_psql -d trackgen -Atc 'SELECT count(*) FROM creatives')" = 0 ]; then
+    sql/seed/creatives.sh "$BASE_URL" "$ADMIN_KEY" "$(offer_id 'Summer Sale')" "$(offer_id 'Premium VPN')"
+fi
 
 cat <<MSG
 
@@ -60,4 +64,6 @@ Try:
   curl -s -H "Authorization: Bearer $PARTNER1_KEY" $BASE_URL/v1/offers
   curl -s -H "Authorization: Bearer $ADMIN_KEY" $BASE_URL/v1/partners
   curl -s -X POST -H "Authorization: Bearer $PARTNER1_KEY" -H 'Content-Type: application/json' -d '{"offers":"all","sub1":"demo"}' $BASE_URL/v1/tracking-links
+  curl -s -H "Authorization: Bearer $PARTNER1_KEY" "$BASE_URL/v1/creatives?sub1=demo"
+  curl -s -o creatives.zip -H "Authorization: Bearer $PARTNER1_KEY" "$BASE_URL/v1/creatives/download?offer_id=1&sub1=demo"
 MSG
