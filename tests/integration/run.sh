@@ -34,6 +34,7 @@ trap cleanup EXIT
 export ASAN_OPTIONS="log_path=$WORK/log/asan:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$WORK/log/ubsan:print_stacktrace=1:halt_on_error=1"
 export TRACKGEN_MAX_BODY=1048576
+export TRACKGEN_MAX_UPLOAD=4194304 # 4 MiB: creative_files.test.mjs goes past it quickly
 export TRACKGEN_LOG_LEVEL=info
 export TRACKGEN_THREADS=${TRACKGEN_THREADS:-4}
 # 127.0.0.2 plays a load balancer: its X-Forwarded-For names the client (edge.test.mjs).
@@ -62,6 +63,7 @@ set -euo pipefail
 source "$ROOT/deploy/stack.sh"
 stack_init "$WORK"
 export TRACKGEN_SECRET="$TRACKGEN_SECRET" TRACKGEN_PUBLIC_URL="$TRACKGEN_PUBLIC_URL" TRACKGEN_MAX_BODY="$TRACKGEN_MAX_BODY"
+export TRACKGEN_MAX_UPLOAD="$TRACKGEN_MAX_UPLOAD"
 export TRACKGEN_THREADS="$TRACKGEN_THREADS" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS"
 export TRACKGEN_RATE_LIMIT="$TRACKGEN_RATE_LIMIT" TRACKGEN_CLICKS_RATE_LIMIT="$TRACKGEN_CLICKS_RATE_LIMIT"
 case "\${1:-}" in
@@ -74,13 +76,14 @@ case "\${1:-}" in
   workers-stop) stack_workers_stop ;;
   workers-start) stack_workers_start "$BIN" ;;
   psql) shift; stack_psql -d trackgen "\$@" ;;
-  *) echo "usage: stack-ctl pg-stop|pg-start|worker-kill N|worker-start N|worker-pid N|workers-reload|workers-stop|workers-start|psql ARGS" >&2; exit 2 ;;
+  gc) shift; "$BIN" gc "\$@" ;;
+  *) echo "usage: stack-ctl pg-stop|pg-start|worker-kill N|worker-start N|worker-pid N|workers-reload|workers-stop|workers-start|psql ARGS|gc ARGS" >&2; exit 2 ;;
 esac
 CTL
 chmod +x "$WORK/stack-ctl"
 
 export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_STACK_DIR=$WORK TG_OPENAPI=$ROOT/openapi/openapi.yaml
-export TG_MAX_BODY=$TRACKGEN_MAX_BODY TG_RATE_LIMIT=$TRACKGEN_RATE_LIMIT TG_CLICKS_RATE_LIMIT=$TRACKGEN_CLICKS_RATE_LIMIT
+export TG_MAX_BODY=$TRACKGEN_MAX_BODY TG_MAX_UPLOAD=$TRACKGEN_MAX_UPLOAD TG_RATE_LIMIT=$TRACKGEN_RATE_LIMIT TG_CLICKS_RATE_LIMIT=$TRACKGEN_CLICKS_RATE_LIMIT
 set +e
 (cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs})
 status=$?
