@@ -23,12 +23,13 @@ RUN apt-get update \
       libarchive13 libvips42 libcsv3 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin trackgen \
- && mkdir -p /var/lib/trackgen && chown trackgen: /var/lib/trackgen
+ && mkdir -p /var/lib/trackgen/spool /var/lib/trackgen/blobs && chown -R trackgen: /var/lib/trackgen
 COPY --from=build /src/build/trackgen /usr/local/bin/trackgen
 COPY sql/migrations /usr/share/trackgen/migrations
 USER trackgen
 ENV TRACKGEN_LISTEN=0.0.0.0:9000 \
     TRACKGEN_SPOOL_DIR=/var/lib/trackgen/spool \
+    TRACKGEN_BLOB_DIR=/var/lib/trackgen/blobs \
     TRACKGEN_THREADS=32 \
     TRACKGEN_LOG_LEVEL=info
 EXPOSE 9000 9001
