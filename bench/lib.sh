@@ -37,7 +37,8 @@ bench_ms() {
     awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } printf "%.3f", v }'
 }
 
-# bench_nginx_static PORT DIR: an nginx answering 200 with a small JSON body itself (the ceiling).
+# bench_nginx_static PORT DIR: an nginx answering 200 with a small JSON body itself (the ceiling),
+# and serving the files of DIR/files/ under /files/ (sendfile, as the /_blobs/ location does).
 bench_nginx_static() {
     local port=$1 dir=$2 user=""
     [ "$(id -u)" = 0 ] && user="user root;"
@@ -55,6 +56,7 @@ http {
     server {
         listen 127.0.0.1:$port;
         location / { default_type application/json; return 200 '{"status":"ok"}'; }
+        location /files/ { alias $dir/files/; sendfile on; tcp_nopush on; }
     }
 }
 CONF
@@ -64,7 +66,7 @@ CONF
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 # bench_stack_up DIR THREADS: a trackgen stack with the demo network under DIR on a free port.
-# Sets BASE (its URL) and KEY (a key of the partner Acme Media).
+# Sets BASE (its URL), KEY (a key of the partner Acme Media) and ADMIN_KEY.
 bench_stack_up() {
     stack_init "$1"
     local port
@@ -80,6 +82,7 @@ bench_stack_up() {
     local partner
     partner=$(stack_psql -d trackgen -Atc "SELECT id FROM partners WHERE name = 'Acme Media'")
     KEY=$("$BIN" keys create --partner "$partner" --name bench 2>/dev/null)
+    ADMIN_KEY=$("$BIN" keys create --admin --name bench 2>/dev/null)
     stack_workers_start "$BIN" "$2"
     stack_nginx_start "127.0.0.1:$port"
     stack_wait_ready "$BASE"
