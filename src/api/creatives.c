@@ -88,35 +88,7 @@ static db_stmt_t ARCHIVE = DB_STMT("UPDATE creatives\n"
 
 static db_stmt_t EXISTS = DB_STMT("SELECT 1 FROM creatives WHERE id = $1", 1, true);
 
-#define GRANT_COLUMNS "a.creative_id, a.partner_id, api_ts(a.created_at) AS created_at"
-static db_stmt_t GRANT_LIST = DB_STMT("SELECT " GRANT_COLUMNS "\n"
-                                      "  FROM creative_partner_access a\n"
-                                      " WHERE a.creative_id = $1\n"
-                                      "   AND a.partner_id > $2\n"
-                                      " ORDER BY a.partner_id\n"
-                                      " LIMIT $3",
-                                      3, true);
-static db_stmt_t GRANT_INSERT = DB_STMT("WITH a AS (\n"
-                                        "  INSERT INTO creative_partner_access (creative_id, partner_id)\n"
-                                        "  SELECT c.id, p.id\n"
-                                        "    FROM creatives c, partners p\n"
-                                        "   WHERE c.id = $1\n"
-                                        "     AND p.id = $2\n"
-                                        "  ON CONFLICT DO NOTHING\n"
-                                        "  RETURNING *)\n"
-                                        "SELECT " GRANT_COLUMNS "\n"
-                                        "  FROM a",
-                                        2, false);
-static db_stmt_t GRANT_GET = DB_STMT("SELECT " GRANT_COLUMNS "\n"
-                                     "  FROM creative_partner_access a\n"
-                                     " WHERE a.creative_id = $1\n"
-                                     "   AND a.partner_id = $2",
-                                     2, true);
-static db_stmt_t GRANT_DELETE = DB_STMT("DELETE FROM creative_partner_access\n"
-                                        " WHERE creative_id = $1\n"
-                                        "   AND partner_id = $2\n"
-                                        "RETURNING creative_id",
-                                        2, true);
+GRANT_STATEMENTS("creative_partner_access", "creative_id", "creatives");
 
 static int creative_exists(request_t *r, const char *id)
 {
