@@ -45,7 +45,8 @@ uint64_t blob_writer_size(const blob_writer_t *w);
  * directory; if a blob with that hash exists already, the temporary file is discarded (and the
  * existing blob's age restarts, so gc's grace protects it as a fresh upload). Writes the lowercase
  * hex SHA-256 into hex (BLOB_HEX_LEN + 1) and the size into *size. Frees w in every case.
- * 0, or -1 with err filled (nothing remains of the upload then). */
+ * 0, or -1 with err filled: the temporary file is gone; if only the last directory fsync failed,
+ * the blob may stay under its name, complete, for gc to remove if no row names it. */
 int blob_put_commit(blob_writer_t *w, char *hex, uint64_t *size, char *err, size_t errlen);
 /* Abandons an upload: the temporary file is removed, nothing remains. Frees w. NULL-safe. */
 void blob_put_abort(blob_writer_t *w);

@@ -5,7 +5,6 @@
  * temporaries, gc's removal racing an identical upload, and a gc pass (blob_gc.c) with the
  * references it is given.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,38 +14,10 @@
 
 #include "store/blob_gc.h"
 #include "store/blob_store.h"
-#include "test_tmpdir.h"
-#include "test_util.h"
+#include "test_blob_fixture.h"
 
 #define HELLO_SHA "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
 #define EMPTY_SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-
-typedef struct {
-    char dir[256];
-    blob_store_t *store;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    tmpdir_make(f->dir, sizeof f->dir, "blobs");
-    char root[300], err[256];
-    snprintf(root, sizeof root, "%s/a/b", f->dir); /* parents made too */
-    f->store = blob_store_open_fs(root, err, sizeof err);
-    if (!f->store)
-        fail_msg("open: %s", err);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    blob_store_close(f->store);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
 
 /* Stores p[0..n) in pieces of at most chunk bytes; returns 0 and the name, or -1. */
 static int put(blob_store_t *s, const void *p, size_t n, size_t chunk, char hex[BLOB_HEX_LEN + 1], uint64_t *size)
@@ -59,30 +30,10 @@ static int put(blob_store_t *s, const void *p, size_t n, size_t chunk, char hex[
     return blob_put_commit(w, hex, size, err, sizeof err);
 }
 
-static size_t count_entries(const char *dir)
+static void age_file(const char *path, time_t age)
 {
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
-static int count_blob(const char *hex, int64_t age, void *ctx)
-{
-    (void)hex;
-    assert_true(age >= 0);
-    (*(int *)ctx)++;
-    return 0;
-}
-
-static int count_blobs(blob_store_t *s)
-{
-    int n = 0;
-    assert_int_equal(blob_each(s, count_blob, &n), 0);
-    return n;
+    struct timespec ts[2] = {{.tv_sec = time(NULL) - age}, {.tv_sec = time(NULL) - age}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
 
 static void set_age(const char *root, const char *hex, time_t age)
@@ -90,8 +41,15 @@ static void set_age(const char *root, const char *hex, time_t age)
     char rel[2 * BLOB_HEX_LEN], path[512];
     assert_int_equal(blob_relative_path(hex, rel, sizeof rel), 0);
     snprintf(path, sizeof path, "%s/%s", root, rel);
-    struct timespec ts[2] = {{.tv_sec = time(NULL) - age}, {.tv_sec = time(NULL) - age}};
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    age_file(path, age);
+}
+
+/* An empty temporary <root>/tmp/up-<tag> as a crashed upload leaves it, age seconds old. */
+static void make_tmp(const fixture_t *f, const char *tag, time_t age, char *path, size_t pathlen)
+{
+    snprintf(path, pathlen, "%s/tmp/up-%s", f->root, tag);
+    fclose(fopen(path, "w"));
+    age_file(path, age);
 }
 
 static void test_blob_put_names_by_sha256_with_readable_modes(void **state)
@@ -109,13 +67,13 @@ static void test_blob_put_names_by_sha256_with_readable_modes(void **state)
     assert_int_equal(blob_relative_path(hex, rel, sizeof rel), 0);
     assert_string_equal(rel, "2c/f2/" HELLO_SHA);
     struct stat st;
-    snprintf(path, sizeof path, "%s/a/b/%s", f->dir, rel);
+    snprintf(path, sizeof path, "%s/%s", f->root, rel);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644);
-    snprintf(path, sizeof path, "%s/a/b/2c/f2", f->dir);
+    snprintf(path, sizeof path, "%s/2c/f2", f->root);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0755);
-    snprintf(path, sizeof path, "%s/a/b/2c", f->dir);
+    snprintf(path, sizeof path, "%s/2c", f->root);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0755);
 
@@ -154,8 +112,8 @@ static void test_blob_identical_uploads_are_stored_once(void **state)
     assert_string_equal(a, b);
     assert_int_equal(sa, sizeof big);
     assert_int_equal(count_blobs(f->store), 1);
-    char tmp[300];
-    snprintf(tmp, sizeof tmp, "%s/a/b/tmp", f->dir);
+    char tmp[400];
+    snprintf(tmp, sizeof tmp, "%s/tmp", f->root);
     assert_int_equal(count_entries(tmp), 0);
 }
 
@@ -172,12 +130,8 @@ static void test_blob_abort_leaves_nothing_and_nothing_shows_before_commit(void 
     assert_int_equal(count_blobs(f->store), 0);
     blob_put_abort(w);
     blob_put_abort(NULL);
-    assert_int_equal(count_blobs(f->store), 0);
-    char tmp[300], root[300];
-    snprintf(tmp, sizeof tmp, "%s/a/b/tmp", f->dir);
-    snprintf(root, sizeof root, "%s/a/b", f->dir);
-    assert_int_equal(count_entries(tmp), 0);
-    assert_int_equal(count_entries(root), 1); /* only tmp/ */
+    assert_store_empty(f);
+    assert_int_equal(count_entries(f->root), 1); /* only tmp/ */
     errno = 0;
     assert_int_equal(blob_open(f->store, HELLO_SHA), -1);
     assert_int_equal(errno, ENOENT);
@@ -210,10 +164,7 @@ static void test_blob_failed_write_refuses_commit_and_leaves_nothing(void **stat
     assert_int_equal(blob_put_commit(w, hex, &size, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot write"));
     assert_string_equal(hex, "");
-    assert_int_equal(count_blobs(f->store), 0);
-    char tmp[300];
-    snprintf(tmp, sizeof tmp, "%s/a/b/tmp", f->dir);
-    assert_int_equal(count_entries(tmp), 0);
+    assert_store_empty(f);
 }
 
 static void test_blob_names_must_be_64_lowercase_hex(void **state)
@@ -273,12 +224,9 @@ static void test_blob_each_lists_blobs_only_and_stops(void **state)
     blob_writer_t *pending = blob_put_begin(f->store, err, sizeof err);
     assert_int_equal(blob_put_write(pending, "pending", 7), 0);
     char path[512];
-    snprintf(path, sizeof path, "%s/a/b/tmp/up-0123456789abcdef", f->dir); /* a crashed upload */
-    FILE *junk = fopen(path, "w");
-    fclose(junk);
-    snprintf(path, sizeof path, "%s/a/b/README", f->dir);
-    junk = fopen(path, "w");
-    fclose(junk);
+    make_tmp(f, "0123456789abcdef", 0, path, sizeof path); /* a crashed upload */
+    snprintf(path, sizeof path, "%s/README", f->root);
+    fclose(fopen(path, "w"));
     assert_int_equal(count_blobs(f->store), 5);
     each_ctx_t c = {.stop_after = 2};
     assert_int_equal(blob_each(f->store, each_stop, &c), 0);
@@ -310,19 +258,18 @@ static int answer(const char *hex, void *ctx)
 static void test_blob_delete_unused_respects_age_and_answer(void **state)
 {
     fixture_t *f = *state;
-    char hex[BLOB_HEX_LEN + 1], root[300];
+    char hex[BLOB_HEX_LEN + 1];
     uint64_t size;
-    snprintf(root, sizeof root, "%s/a/b", f->dir);
     assert_int_equal(put(f->store, "hello", 5, 5, hex, &size), 0);
     int yes = 1, no = 0, unknown = -1;
     assert_int_equal(blob_delete_unused(f->store, hex, 3600, answer, &yes), 0); /* young */
-    set_age(root, hex, 7200);
+    set_age(f->root, hex, 7200);
     assert_int_equal(blob_delete_unused(f->store, hex, 3600, answer, &no), 0);
     assert_int_equal(blob_delete_unused(f->store, hex, 3600, answer, &unknown), -1);
     assert_true(blob_stat(f->store, hex, NULL));
     assert_int_equal(put(f->store, "hello", 5, 1, hex, &size), 0); /* identical upload: age restarts */
     assert_int_equal(blob_delete_unused(f->store, hex, 3600, answer, &yes), 0);
-    set_age(root, hex, 7200);
+    set_age(f->root, hex, 7200);
     assert_int_equal(blob_delete_unused(f->store, hex, 3600, answer, &yes), 1);
     assert_false(blob_stat(f->store, hex, NULL));
     assert_int_equal(blob_delete_unused(f->store, hex, 3600, answer, &yes), 0); /* absent */
@@ -360,16 +307,15 @@ static void *race_upload(void *arg)
 static void test_blob_gc_racing_an_identical_upload_never_loses_it(void **state)
 {
     fixture_t *f = *state;
-    char hex[BLOB_HEX_LEN + 1], root[300];
+    char hex[BLOB_HEX_LEN + 1];
     uint64_t size;
-    snprintf(root, sizeof root, "%s/a/b", f->dir);
     pthread_barrier_t go;
     pthread_barrier_init(&go, NULL, 2);
     int removed = 0;
     for (int i = 0; i < 300; i++) {
         if (!blob_stat(f->store, HELLO_SHA, NULL))
             assert_int_equal(put(f->store, "hello", 5, 5, hex, &size), 0);
-        set_age(root, HELLO_SHA, 7200);
+        set_age(f->root, HELLO_SHA, 7200);
         race_t r = {.f = f, .go = &go};
         pthread_t t;
         pthread_create(&t, NULL, race_upload, &r);
@@ -391,12 +337,8 @@ static void test_blob_sweep_tmp_removes_only_old_temporaries(void **state)
 {
     fixture_t *f = *state;
     char old_path[512], young_path[512];
-    snprintf(old_path, sizeof old_path, "%s/a/b/tmp/up-00000000000000aa", f->dir);
-    snprintf(young_path, sizeof young_path, "%s/a/b/tmp/up-00000000000000bb", f->dir);
-    fclose(fopen(old_path, "w"));
-    fclose(fopen(young_path, "w"));
-    struct timespec ts[2] = {{.tv_sec = time(NULL) - 7200}, {.tv_sec = time(NULL) - 7200}};
-    assert_int_equal(utimensat(AT_FDCWD, old_path, ts, 0), 0);
+    make_tmp(f, "00000000000000aa", 7200, old_path, sizeof old_path);
+    make_tmp(f, "00000000000000bb", 0, young_path, sizeof young_path);
     char err[256];
     blob_writer_t *w = blob_put_begin(f->store, err, sizeof err); /* in progress */
     assert_int_equal(blob_put_write(w, "x", 1), 0);
@@ -490,21 +432,16 @@ static void refs_removed(const char *hex, uint64_t size, void *ctx)
 static void test_blob_gc_removes_only_old_unnamed_blobs(void **state)
 {
     fixture_t *f = *state;
-    char root[300], hex[4][BLOB_HEX_LEN + 1];
+    char hex[4][BLOB_HEX_LEN + 1];
     uint64_t size;
-    snprintf(root, sizeof root, "%s/a/b", f->dir);
     static const char *const data[] = {"named-old", "unnamed-old!", "unnamed-young", "named-young"};
     for (int i = 0; i < 4; i++)
         assert_int_equal(put(f->store, data[i], strlen(data[i]), 4, hex[i], &size), 0);
-    set_age(root, hex[0], 7200);
-    set_age(root, hex[1], 7200);
+    set_age(f->root, hex[0], 7200);
+    set_age(f->root, hex[1], 7200);
     char old_tmp[512], young_tmp[512];
-    snprintf(old_tmp, sizeof old_tmp, "%s/tmp/up-00000000000000cc", root);
-    snprintf(young_tmp, sizeof young_tmp, "%s/tmp/up-00000000000000dd", root);
-    fclose(fopen(old_tmp, "w"));
-    fclose(fopen(young_tmp, "w"));
-    struct timespec ts[2] = {{.tv_sec = time(NULL) - 7200}, {.tv_sec = time(NULL) - 7200}};
-    assert_int_equal(utimensat(AT_FDCWD, old_tmp, ts, 0), 0);
+    make_tmp(f, "00000000000000cc", 7200, old_tmp, sizeof old_tmp);
+    make_tmp(f, "00000000000000dd", 0, young_tmp, sizeof young_tmp);
 
     refs_t refs = {.named = {hex[0], hex[3]}};
     blob_gc_t gc = {
@@ -545,11 +482,10 @@ static void test_blob_gc_removes_only_old_unnamed_blobs(void **state)
 static void test_blob_gc_without_answers_removes_nothing(void **state)
 {
     fixture_t *f = *state;
-    char root[300], hex[BLOB_HEX_LEN + 1];
+    char hex[BLOB_HEX_LEN + 1];
     uint64_t size;
-    snprintf(root, sizeof root, "%s/a/b", f->dir);
     assert_int_equal(put(f->store, "orphan", 6, 6, hex, &size), 0);
-    set_age(root, hex, 7200);
+    set_age(f->root, hex, 7200);
     refs_t refs = {.fail = true};
     blob_gc_t gc = {.grace_seconds = 3600, .unused = refs_unused, .ctx = &refs};
     blob_gc_report_t r;

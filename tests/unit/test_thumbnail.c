@@ -12,14 +12,7 @@
 #include <zlib.h>
 
 #include "creative/thumbnail.h"
-#include "test_tmpdir.h"
-#include "test_util.h"
-
-typedef struct {
-    char dir[256];
-    char root[300];
-    blob_store_t *store;
-} fixture_t;
+#include "test_blob_fixture.h"
 
 static int group_setup(void **state)
 {
@@ -31,27 +24,6 @@ static int group_teardown(void **state)
 {
     (void)state;
     thumbnail_shutdown();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    tmpdir_make(f->dir, sizeof f->dir, "thumb");
-    snprintf(f->root, sizeof f->root, "%s/blobs", f->dir);
-    char err[256];
-    f->store = blob_store_open_fs(f->root, err, sizeof err);
-    assert_non_null(f->store);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    blob_store_close(f->store);
-    tmpdir_remove(f->dir);
-    free(f);
     return 0;
 }
 
@@ -79,20 +51,6 @@ static void write_file(const char *path, const void *p, size_t n)
     assert_non_null(fp);
     assert_int_equal(fwrite(p, 1, n, fp), n);
     assert_int_equal(fclose(fp), 0);
-}
-
-static int count_one(const char *hex, int64_t age, void *ctx)
-{
-    (void)hex, (void)age;
-    (*(int *)ctx)++;
-    return 0;
-}
-
-static int count_blobs(blob_store_t *s)
-{
-    int n = 0;
-    assert_int_equal(blob_each(s, count_one, &n), 0);
-    return n;
 }
 
 /* Makes the thumbnail of path and checks its size, its format (magic bytes, content type, bands
@@ -195,6 +153,19 @@ static void test_thumbnail_small_image_is_not_upscaled(void **state)
     expect_thumbnail(f, path, 320, 100, false);
 }
 
+/* A 600 x 400 image saved as dir/name, then its first 1/part written as dir/cut_name (path). */
+static void make_truncated(const fixture_t *f, const char *name, const char *cut_name, int part, char *path,
+                           size_t pathlen)
+{
+    make_image(f, name, 600, 400, 3, path, pathlen);
+    static unsigned char bytes[1 << 20];
+    FILE *fp = fopen(path, "rb");
+    size_t n = fread(bytes, 1, sizeof bytes, fp);
+    fclose(fp);
+    snprintf(path, pathlen, "%s/%s", f->dir, cut_name);
+    write_file(path, bytes, n / (size_t)part);
+}
+
 /* A failure leaves nothing in the store and says why. */
 static void expect_refused(fixture_t *f, const char *path, const char *why)
 {
@@ -204,35 +175,17 @@ static void expect_refused(fixture_t *f, const char *path, const char *why)
         fail_msg("%s: accepted (%dx%d)", path, t.width, t.height);
     if (!strstr(err, why))
         fail_msg("%s: '%s' does not say '%s'", path, err, why);
-    assert_int_equal(count_blobs(f->store), 0);
-    char tmp[400];
-    snprintf(tmp, sizeof tmp, "%s/tmp", f->root);
-    DIR *d = opendir(tmp);
-    for (struct dirent *e; (e = readdir(d));)
-        assert_true(e->d_name[0] == '.');
-    closedir(d);
+    assert_store_empty(f);
 }
 
 static void test_thumbnail_damaged_or_foreign_files_fail_cleanly(void **state)
 {
     fixture_t *f = *state;
-    char path[512], cut[512];
-    make_image(f, "whole.png", 600, 400, 3, path, sizeof path);
-    FILE *fp = fopen(path, "rb");
-    static unsigned char bytes[1 << 20];
-    size_t n = fread(bytes, 1, sizeof bytes, fp);
-    fclose(fp);
-    snprintf(cut, sizeof cut, "%s/cut.png", f->dir);
-    write_file(cut, bytes, n / 2); /* header intact, pixels missing */
-    expect_refused(f, cut, "cannot decode");
-
-    make_image(f, "whole.jpg", 600, 400, 3, path, sizeof path);
-    fp = fopen(path, "rb");
-    n = fread(bytes, 1, sizeof bytes, fp);
-    fclose(fp);
-    snprintf(cut, sizeof cut, "%s/cut.jpg", f->dir);
-    write_file(cut, bytes, n / 3);
-    expect_refused(f, cut, "cannot decode");
+    char path[512];
+    make_truncated(f, "whole.png", "cut.png", 2, path, sizeof path); /* header intact, pixels missing */
+    expect_refused(f, path, "cannot decode");
+    make_truncated(f, "whole.jpg", "cut.jpg", 3, path, sizeof path);
+    expect_refused(f, path, "cannot decode");
 
     snprintf(path, sizeof path, "%s/notes.txt", f->dir);
     write_file(path, "just some text, not an image\n", 29);

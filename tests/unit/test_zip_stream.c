@@ -490,6 +490,99 @@ static void test_zip_stream_memory_stays_flat_over_200_mib(void **state)
     assert_true(after - before < 16 * 1024);
 }
 
+typedef struct {
+    uint64_t bytes;
+    unsigned char tail[1 << 16]; /* the last bytes written */
+    size_t tail_len;
+} tail_t;
+
+static int keep_tail(void *ctx, const void *p, size_t n)
+{
+    tail_t *t = ctx;
+    t->bytes += n;
+    if (n >= sizeof t->tail) {
+        memcpy(t->tail, (const unsigned char *)p + n - sizeof t->tail, sizeof t->tail);
+        t->tail_len = sizeof t->tail;
+        return 0;
+    }
+    size_t keep = t->tail_len + n > sizeof t->tail ? sizeof t->tail - n : t->tail_len;
+    memmove(t->tail, t->tail + t->tail_len - keep, keep);
+    memcpy(t->tail + keep, p, n);
+    t->tail_len = keep + n;
+    return 0;
+}
+
+static uint64_t le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* An entry over 4 GiB and an entry starting past 4 GiB need ZIP64: the archive ends with a ZIP64
+ * end of central directory record and its locator, the big entry's central header carries its
+ * real size in a ZIP64 extra field, and the second entry's its real offset. (Streamed, never kept:
+ * only the last 64 KiB are looked at.) */
+static void test_zip_stream_zip64_past_4_gib(void **state)
+{
+    (void)state;
+    static tail_t t;
+    memset(&t, 0, sizeof t);
+    zip_stream_t *z = zip_stream_new(keep_tail, &t);
+    static unsigned char zeros[1 << 20];
+    const uint64_t big = (4ull << 30) + 1;
+    assert_int_equal(zip_stream_entry_begin(z, "big.bin", (int64_t)big, 1700000000, false), 0);
+    for (uint64_t off = 0; off < big; off += sizeof zeros)
+        assert_int_equal(zip_stream_entry_write(z, zeros, big - off < sizeof zeros ? big - off : sizeof zeros), 0);
+    assert_int_equal(zip_stream_entry_end(z), 0);
+    assert_int_equal(zip_stream_entry_begin(z, "after.txt", 5, 1700000000, true), 0);
+    assert_int_equal(zip_stream_entry_write(z, "after", 5), 0);
+    assert_int_equal(zip_stream_entry_end(z), 0);
+    if (zip_stream_finish(z) != 0)
+        fail_msg("%s", zip_stream_error(z));
+    zip_stream_free(z);
+    assert_true(t.bytes > big);
+
+    /* end of central directory (22 bytes), before it the ZIP64 locator (20), before that the
+     * ZIP64 end of central directory record (56) */
+    const unsigned char *end = t.tail + t.tail_len;
+    assert_memory_equal(end - 22, "PK\5\6", 4);
+    assert_memory_equal(end - 42, "PK\6\7", 4);
+    const unsigned char *eocd64 = end - 42 - 56;
+    assert_memory_equal(eocd64, "PK\6\6", 4);
+    assert_int_equal(le(eocd64 + 32, 8), 2); /* entries */
+    uint64_t cd_size = le(eocd64 + 40, 8), cd_offset = le(eocd64 + 48, 8);
+    assert_true(cd_offset > big);
+    assert_int_equal(cd_offset + cd_size, t.bytes - 56 - 20 - 22);
+    const unsigned char *cd = eocd64 - cd_size; /* within the tail: the directory is small */
+    assert_true(cd >= t.tail);
+    /* each central header: its ZIP64 extra (id 1) holds what did not fit in 32 bits */
+    uint64_t seen_size = 0, seen_offset = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_memory_equal(cd, "PK\1\2", 4);
+        size_t name_len = le(cd + 28, 2), extra_len = le(cd + 30, 2), comment_len = le(cd + 32, 2);
+        const unsigned char *x = cd + 46 + name_len, *x_end = x + extra_len;
+        uint32_t usize32 = (uint32_t)le(cd + 24, 4), offset32 = (uint32_t)le(cd + 42, 4);
+        for (; x + 4 <= x_end; x += 4 + le(x + 2, 2)) {
+            if (le(x, 2) != 1)
+                continue;
+            const unsigned char *v = x + 4;
+            if (usize32 == 0xffffffff) {
+                seen_size = le(v, 8);
+                v += 8;
+            }
+            if ((uint32_t)le(cd + 20, 4) == 0xffffffff)
+                v += 8;
+            if (offset32 == 0xffffffff)
+                seen_offset = le(v, 8);
+        }
+        cd += 46 + name_len + extra_len + comment_len;
+    }
+    assert_int_equal(seen_size, big);
+    assert_true(seen_offset > big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_zip_stream_worth_compressing_by_content_type),
         cmocka_unit_test(test_zip_stream_large_archive_passes_unzip_zipinfo_and_python),
         cmocka_unit_test(test_zip_stream_memory_stays_flat_over_200_mib),
+        cmocka_unit_test(test_zip_stream_zip64_past_4_gib),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
