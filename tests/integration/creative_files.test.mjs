@@ -266,6 +266,35 @@ test('PUT replaces the file; gc removes only blobs no creative names, once past 
   assert.equal(sha(still.body), sha(files.gif));
 });
 
+test('with the database down an upload is a 503 and leaves no file, no temporary and no row', async () => {
+  const o = await createOffer();
+  const name = uniq('down');
+  const unique = Buffer.concat([files.txt, Buffer.from(name)]);
+  const before = blobs();
+  const ctl = (...args) => execFileSync(process.env.TG_STACK_CTL, args, { stdio: 'pipe' });
+  ctl('pg-stop');
+  try {
+    const r = await upload({ offer_id: o.id, name, type: 'text' }, unique, 'down.txt');
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '1');
+    const c = await api('POST', '/v1/creatives', { key: ADMIN, body: { offer_id: o.id, name: uniq('x'), type: 'image' } });
+    assert.equal(c.status, 503);
+  } finally {
+    ctl('pg-start');
+  }
+  let ok = false;
+  for (let i = 0; i < 60 && !ok; i++) {
+    ok = (await api('GET', `/v1/creatives?offer_id=${o.id}`, { key: ADMIN })).status === 200;
+    if (!ok) await new Promise((res) => setTimeout(res, 250));
+  }
+  assert.ok(ok, 'the API is back');
+  await new Promise((res) => setTimeout(res, 1100)); /* every thread past its reconnect interval (src/db/db.c) */
+  assert.deepEqual(blobs(), before);
+  assert.ok(!blobs().includes(sha(unique)));
+  assert.deepEqual(tmpFiles(), []);
+  assert.equal((await api('GET', `/v1/creatives?offer_id=${o.id}`, { key: ADMIN })).body.data.length, 0);
+});
+
 test('Range, HEAD and If-None-Match on a download', async () => {
   const o = await createOffer();
   const r = await upload({ offer_id: o.id, name: uniq('r'), type: 'image' }, files.jpg, 'r.jpg');
