@@ -22,8 +22,9 @@ void zip_names_free(zip_names_t *z);
  * names this set gave out so far. Case folding is ASCII only ("Banner.PNG" = "banner.png"). The
  * suffix " (k)" goes before the file name's extension, the stem cut (on a character boundary) so
  * the name stays within FILE_NAME_MAX bytes. Writes a NUL-terminated name into out (the caller's,
- * size >= ZIP_NAME_MAX + 1 = 2 * FILE_NAME_MAX + 2). Returns 0, or -1 when out of memory (the set
- * is unchanged then). */
+ * size >= ZIP_NAME_MAX + 1 = 2 * FILE_NAME_MAX + 2). Returns 0, or -1 when out of memory (no name
+ * was added then). Not detected: a file at the top named like a folder of the same archive ("x" and
+ * "x/a.png"); callers put either every entry in a folder or none. */
 int zip_names_unique(zip_names_t *z, const char *dir, const char *name, char *out);
 
 #endif
