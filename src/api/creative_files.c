@@ -318,7 +318,7 @@ static int plan_entries(request_t *r, const PGresult *res, const creative_view_t
 }
 
 /* Copies a blob into the current entry. Returns 0 or -1. */
-static int copy_blob(request_t *r, blob_store_t *store, zip_stream_t *z, const char *hex, char *chunk)
+static int copy_blob(blob_store_t *store, zip_stream_t *z, const char *hex, char *chunk)
 {
     int fd = blob_open(store, hex);
     if (fd < 0) {
@@ -333,7 +333,6 @@ static int copy_blob(request_t *r, blob_store_t *store, zip_stream_t *z, const c
         rc = n < 0 ? -1 : zip_stream_entry_write(z, chunk, (size_t)n);
     }
     close(fd);
-    (void)r;
     return rc;
 }
 
@@ -353,7 +352,7 @@ static int write_archive(request_t *r, blob_store_t *store, const PGresult *res,
             e[i].blob ? strtoll(creative_value(res, i, "file_size_raw"), NULL, 10) : (int64_t)strlen(e[i].body);
         rc = zip_stream_entry_begin(z, e[i].name, size, mtime, zip_stream_worth_compressing(e[i].content));
         if (rc == 0)
-            rc = e[i].blob ? copy_blob(r, store, z, e[i].blob, chunk)
+            rc = e[i].blob ? copy_blob(store, z, e[i].blob, chunk)
                            : zip_stream_entry_write(z, e[i].body, strlen(e[i].body));
         rc = rc == 0 ? zip_stream_entry_end(z) : rc;
     }
