@@ -14,6 +14,10 @@ static const db_constraint_t constraints[] = {
     {"api_keys_partner_id_fkey", "partner_id", "no such partner"},
     {"api_keys_role_partner_check", "partner_id", "is required for partner keys and not allowed for admin keys"},
     {"offer_partner_access_partner_id_fkey", "partner_id", "no such partner"},
+    {"coupons_offer_code_key", "code", "this offer already has this code (codes are unique per offer, ignoring case)"},
+    {"coupons_offer_id_fkey", "offer_id", "no such offer"},
+    {"coupons_partner_id_fkey", "partner_id", "no such partner"},
+    {"coupons_dates_check", "ends_at", "must be after starts_at"},
 };
 
 const db_constraint_t *db_constraint_field(const char *constraint)
