@@ -200,6 +200,13 @@ stack_client_max_body() {
     echo $((want > floor ? want : floor))
 }
 
+# nginx's cap for the CSV import location: the worker's CSV cap plus 1 MiB.
+stack_csv_max_body() {
+    local csv=${TRACKGEN_MAX_CSV_BODY:-33554432}
+    [[ $csv =~ ^[0-9]+$ ]] || csv=33554432 # the worker refuses to start on a bad value, naming it
+    echo $((csv + 1024 * 1024))
+}
+
 # stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
 # keep-alive with N kept connections (for measurements; see deploy/nginx.conf.template).
 # TRACKGEN_TRUSTED_PROXIES: the load balancers whose X-Forwarded-For gives the client address.
@@ -214,7 +221,7 @@ stack_nginx_start() {
     sed -e "s|@USER_DIRECTIVE@|$user|" -e "s|@UPSTREAM_KEEPALIVE@|$ka|" -e "s|@KEEP_CONN@|$kc|" -e "s|@RUN_DIR@|$STACK_DIR/run|g" -e "s|@LOG_DIR@|$STACK_DIR/log|g" \
         -e "s|@SOCKET1@|$(worker_socket 1)|g" -e "s|@SOCKET2@|$(worker_socket 2)|g" -e "s|@LISTEN@|$1|g" \
         -e "s|@PUBLIC_DIR@|$STACK_ROOT/deploy/public|g" -e "s|@REAL_IP@|$realip|" \
-        -e "s|@CLIENT_MAX_BODY@|$(stack_client_max_body)|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+        -e "s|@CLIENT_MAX_BODY@|$(stack_client_max_body)|" -e "s|@CSV_MAX_BODY@|$(stack_csv_max_body)|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
         return 0
