@@ -89,10 +89,10 @@ static db_stmt_t MAY_RUN = DB_STMT("SELECT 1\n"
 /* $1 partner, $2 offer. */
 static db_stmt_t MAY_NOT_RUN =
     DB_STMT("INSERT INTO coupon_import (line, err_field, err_reason)\n"
-            "SELECT line, 'partner_id', 'partner ' || $1 || ' may not run offer ' || $2 ||\n"
+            "SELECT line, 'partner_id', 'partner ' || $1::bigint || ' may not run offer ' || $2::bigint ||\n"
             "       ' (it is archived, or neither public nor granted to the partner)'\n"
             "  FROM coupon_import\n"
-            " WHERE err_field IS NULL AND partner_id = $1 AND offer_id = $2",
+            " WHERE err_field IS NULL AND partner_id = $1::bigint AND offer_id = $2::bigint",
             2, false);
 
 static db_stmt_t COUNT_PROBLEMS = DB_STMT("SELECT count(*), count(DISTINCT line)\n"
@@ -394,23 +394,25 @@ int coupon_import(request_t *r)
         return problem_set(&r->problem, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
                            "An import is a CSV file: send Content-Type: text/csv.");
     }
-    import_t im = {.r = r, .default_offer = offer ? id_param(r, offer) : NULL};
-    buf_init(&im.copy, COPY_CHUNK + 2 * CSV_READ_COLUMNS_MAX * CSV_READ_FIELD_MAX);
-    arena_cleanup_add(r->arena, copy_free, &im.copy);
+    import_t *im = arena_calloc(r->arena, 1, sizeof *im); /* in the arena: its cleanups outlive this call */
+    im->r = r;
+    im->default_offer = offer ? id_param(r, offer) : NULL;
+    buf_init(&im->copy, COPY_CHUNK + 2 * CSV_READ_COLUMNS_MAX * CSV_READ_FIELD_MAX);
+    arena_cleanup_add(r->arena, copy_free, &im->copy);
     if (bad || db_begin(r->db, &r->problem) < 0 || !db_exec(r->db, r->arena, &STAGE, NULL, &r->problem) ||
         db_copy_begin(r->db, COPY_STAGE, &r->problem) < 0) {
         drain(r, chunk);
         return -1;
     }
-    csv_reader_t *csv = csv_read_new(record, &im);
+    csv_reader_t *csv = csv_read_new(record, im);
     if (!csv)
         abort(); /* out of memory, as the arena would */
     arena_cleanup_add(r->arena, reader_free, csv);
-    bool parsed = parse_body(&im, csv, chunk) == 0;
+    bool parsed = parse_body(im, csv, chunk) == 0;
     if (db_copy_end(r->db, parsed ? NULL : "the import was refused", &r->problem) < 0 || !parsed)
         return -1;
     if (!db_exec(r->db, r->arena, &ANALYZE, NULL, &r->problem) || !db_exec(r->db, r->arena, &CHECK, NULL, &r->problem) ||
-        check_pairs(r) < 0 || report_problems(r, im.rows) < 0)
+        check_pairs(r) < 0 || report_problems(r, im->rows) < 0)
         return -1;
     bool dry_run = dry && strcmp(dry, "true") == 0;
     PGresult *ins = NULL;
@@ -420,6 +422,6 @@ int coupon_import(request_t *r)
         db_rollback(r->db);
     long long imported = ins ? strtoll(PQcmdTuples(ins), NULL, 10) : 0;
     return resp_json(r, 200,
-                     json_pack("{s:b, s:I, s:I}", "dry_run", dry_run, "rows", (json_int_t)im.rows, "imported",
+                     json_pack("{s:b, s:I, s:I}", "dry_run", dry_run, "rows", (json_int_t)im->rows, "imported",
                                (json_int_t)imported));
 }

@@ -178,17 +178,31 @@ int coupons_dates_problem(request_t *r, size_t line)
     return problem_line_field(&r->problem, line, "body", "ends_at", "must be after starts_at");
 }
 
-/* The writable fields as SQL parameters (spec order), checked: code rules, dates, owner. */
-static int writable_params(request_t *r, const field_value_t *v, const char **params)
+static bool field_has_problem(const request_t *r, const char *name)
+{
+    for (size_t i = 0; i < r->problem.nerrors; i++)
+        if (strcmp(r->problem.errors[i].field, name) == 0)
+            return true;
+    return false;
+}
+
+/* The writable fields as SQL parameters (spec order), checked beyond their types (bad: the field
+ * validation failed already; what it found is not reported twice): code rules, dates, owner. */
+static int writable_params(request_t *r, const field_value_t *v, int bad, const char **params)
 {
     values_to_params(r, FIELDS, v, F_COUNT, params);
     int64_t starts, ends;
-    int bad = 0;
-    const char *why = coupon_code_check(v[F_CODE].s, v[F_CODE].len);
+    const char *why = v[F_CODE].s && !field_has_problem(r, "code") ? coupon_code_check(v[F_CODE].s, v[F_CODE].len) : NULL;
     if (why)
         bad = problem_field(&r->problem, "body", "code", "%s", why);
-    bad |= coupons_time_field(r, "starts_at", params[F_STARTS_AT], v[F_STARTS_AT].len, &params[F_STARTS_AT], &starts);
-    bad |= coupons_time_field(r, "ends_at", params[F_ENDS_AT], v[F_ENDS_AT].len, &params[F_ENDS_AT], &ends);
+    bool times_ok = true;
+    for (int f = F_STARTS_AT; f <= F_ENDS_AT; f++)
+        if (!field_has_problem(r, FIELDS[f].name))
+            times_ok &= coupons_time_field(r, FIELDS[f].name, params[f], v[f].len, &params[f],
+                                           f == F_STARTS_AT ? &starts : &ends) == 0;
+        else
+            times_ok = false;
+    bad |= times_ok ? 0 : -1;
     if (!bad && params[F_STARTS_AT] && params[F_ENDS_AT] && ends <= starts)
         bad = coupons_dates_problem(r, 0);
     if (bad)
@@ -325,7 +339,11 @@ int coupons_create(request_t *r)
 {
     field_value_t v[F_COUNT];
     const char *params[F_COUNT];
-    if (body_validated(r, FIELDS, F_COUNT, v) < 0 || writable_params(r, v, params) < 0)
+    json_t *body;
+    if (req_json_body(r, &body) < 0)
+        return -1;
+    int bad = validate_object(body, FIELDS, F_COUNT, v, &r->problem);
+    if (writable_params(r, v, bad, params) < 0)
         return -1;
     PGresult *res = db_exec(r->db, r->arena, &INSERT, params, &r->problem);
     if (!res)
@@ -347,7 +365,7 @@ int coupons_update(request_t *r)
     field_value_t v[F_COUNT];
     bool changed;
     const char *params[1 + F_COUNT] = {id};
-    if (body_merge_patched(r, cur, FIELDS, F_COUNT, v, &changed) < 0 || writable_params(r, v, params + 1) < 0)
+    if (body_merge_patched(r, cur, FIELDS, F_COUNT, v, &changed) < 0 || writable_params(r, v, 0, params + 1) < 0)
         return -1;
     if (changed && !db_exec(r->db, r->arena, &UPDATE, params, &r->problem))
         return -1;
