@@ -117,13 +117,21 @@ static int stage_codes(request_t *r, const char *prefix, size_t prefix_len, int 
     return db_copy_end(r->db, rc ? "abandoned" : NULL, &r->problem) < 0 || rc ? -1 : 0;
 }
 
+/* The validated body, also as SQL parameters. Returns 0 or -1. */
+static int body_params(request_t *r, const field_spec_t *specs, size_t n, field_value_t *v, const char **p)
+{
+    if (body_validated(r, specs, n, v) < 0)
+        return -1;
+    values_to_params(r, specs, v, n, p);
+    return 0;
+}
+
 int coupon_pool_generate(request_t *r)
 {
     field_value_t v[G_N];
-    if (body_validated(r, GENERATE_FIELDS, G_N, v) < 0)
-        return -1;
     const char *p[G_N];
-    values_to_params(r, GENERATE_FIELDS, v, G_N, p);
+    if (body_params(r, GENERATE_FIELDS, G_N, v, p) < 0)
+        return -1;
     const char *prefix = v[G_PREFIX].present ? v[G_PREFIX].s : "";
     size_t prefix_len = v[G_PREFIX].present ? v[G_PREFIX].len : 0;
     int length = v[G_LENGTH].present ? (int)v[G_LENGTH].i : 8;
@@ -183,10 +191,9 @@ int coupon_pool_generate(request_t *r)
 int coupon_pool_assign(request_t *r)
 {
     field_value_t v[A_N];
-    if (body_validated(r, ASSIGN_FIELDS, A_N, v) < 0)
-        return -1;
     const char *p[A_N];
-    values_to_params(r, ASSIGN_FIELDS, v, A_N, p);
+    if (body_params(r, ASSIGN_FIELDS, A_N, v, p) < 0)
+        return -1;
     const char *offer[] = {p[A_OFFER_ID]};
     if (coupons_check_owner(r, p[A_OFFER_ID], p[A_PARTNER_ID]) < 0 || db_begin(r->db, &r->problem) < 0 ||
         !db_exec(r->db, r->arena, &LOCK_POOL, offer, &r->problem))
