@@ -416,11 +416,13 @@ int coupon_import(request_t *r)
         return -1;
     bool dry_run = dry && strcmp(dry, "true") == 0;
     PGresult *ins = NULL;
-    if (!dry_run && (!(ins = db_exec(r->db, r->arena, &INSERT, NULL, &r->problem)) || db_commit(r->db, &r->problem) < 0))
+    if (!dry_run && !(ins = db_exec(r->db, r->arena, &INSERT, NULL, &r->problem)))
+        return -1;
+    long long imported = ins ? strtoll(PQcmdTuples(ins), NULL, 10) : 0;
+    if (!dry_run && (coupons_analyze_after(r, (long)imported) < 0 || db_commit(r->db, &r->problem) < 0))
         return -1;
     if (dry_run)
         db_rollback(r->db);
-    long long imported = ins ? strtoll(PQcmdTuples(ins), NULL, 10) : 0;
     return resp_json(r, 200,
                      json_pack("{s:b, s:I, s:I}", "dry_run", dry_run, "rows", (json_int_t)im->rows, "imported",
                                (json_int_t)imported));

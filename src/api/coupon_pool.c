@@ -180,7 +180,7 @@ int coupon_pool_generate(request_t *r)
                     p[G_OFFER_ID]);
         return problem_field(&r->problem, "body", "length", "is too short: %ld codes could not be drawn free", want);
     }
-    if (db_commit(r->db, &r->problem) < 0) {
+    if (coupons_analyze_after(r, (long)v[G_COUNT].i) < 0 || db_commit(r->db, &r->problem) < 0) {
         json_decref(list);
         return -1;
     }

@@ -135,6 +135,17 @@ static db_stmt_t OFFER_VISIBLE = DB_STMT("SELECT 1\n"
                                          "   AND " OFFER_VISIBLE_TO_SCOPE,
                                          2, true);
 
+static db_stmt_t ANALYZE = DB_STMT("ANALYZE coupons", 0, false);
+
+#define ANALYZE_FROM_ROWS 10000
+
+int coupons_analyze_after(request_t *r, long n)
+{
+    if (n < ANALYZE_FROM_ROWS)
+        return 0;
+    return db_exec(r->db, r->arena, &ANALYZE, NULL, &r->problem) ? 0 : -1;
+}
+
 int coupons_check_owner(request_t *r, const char *offer, const char *partner)
 {
     const char *params[] = {partner, offer};

@@ -409,3 +409,18 @@ test('state follows the dates: scheduled before starts_at, active from it, expir
   assert.equal(await filtered('expired'), 1);
   assert.equal(await filtered('active'), 0);
 });
+
+test('a bulk write of 10,000 codes refreshes the planner statistics at once (exports keep their index plan)', async () => {
+  const analyzed = () => psql("SELECT coalesce(extract(epoch FROM last_analyze), 0) FROM pg_stat_user_tables WHERE relname = 'coupons'");
+  const before = Number(analyzed());
+  const offer = await createOffer();
+  const r = await api('POST', '/v1/coupons/generate', { key: ADMIN, body: { offer_id: offer.id, count: 10000 } });
+  assert.equal(r.status, 201);
+  let after = Number(analyzed());
+  for (let i = 0; i < 30 && after <= before; i++) { // shared statistics are flushed within a second
+    await new Promise((res) => setTimeout(res, 100));
+    after = Number(analyzed());
+  }
+  assert.ok(after > before, `last_analyze ${before} -> ${after}`);
+  assert.ok(Number(psql("SELECT reltuples FROM pg_class WHERE relname = 'coupons'")) >= 10000);
+});
