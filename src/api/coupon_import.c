@@ -34,7 +34,8 @@ static const char *const BOOLS[] = {"true", "false", NULL};
 static const char *const STATUSES[] = {"active", "paused", "archived", NULL};
 
 enum { C_CODE, C_OFFER_ID, C_PARTNER_ID, C_DESCRIPTION, C_STARTS_AT, C_ENDS_AT, C_STATUS, C_N };
-static const char *const COLUMNS[C_N] = {"code", "offer_id", "partner_id", "description", "starts_at", "ends_at", "status"};
+static const char *const COLUMNS[C_N] = {"code",      "offer_id", "partner_id", "description",
+                                         "starts_at", "ends_at",  "status"};
 
 static db_stmt_t STAGE = DB_STMT("CREATE TEMP TABLE coupon_import (\n"
                                  "    seq bigint GENERATED ALWAYS AS IDENTITY,\n"
@@ -43,8 +44,9 @@ static db_stmt_t STAGE = DB_STMT("CREATE TEMP TABLE coupon_import (\n"
                                  "    err_field text, err_reason text\n"
                                  ") ON COMMIT DROP",
                                  0, false);
-static const char COPY_STAGE[] = "COPY coupon_import (line, offer_id, code, partner_id, description, starts_at, ends_at,"
-                                 " status, err_field, err_reason) FROM STDIN";
+static const char COPY_STAGE[] =
+    "COPY coupon_import (line, offer_id, code, partner_id, description, starts_at, ends_at,"
+    " status, err_field, err_reason) FROM STDIN";
 static db_stmt_t ANALYZE = DB_STMT("ANALYZE coupon_import", 0, false);
 
 /* What the database checks, as problem rows of their own (the good rows stay for the insert). */
@@ -108,12 +110,14 @@ static db_stmt_t FIRST_PROBLEMS = DB_STMT("SELECT line, err_field, err_reason\n"
 
 static db_stmt_t INSERT =
     DB_STMT("INSERT INTO coupons (offer_id, code, partner_id, description, starts_at, ends_at, status, assigned_at)\n"
-            "SELECT offer_id, code, partner_id, coalesce(description, ''), " COUPON_MICROS_TS("starts_at") ",\n"
-            "       " COUPON_MICROS_TS("ends_at") ", coalesce(status, 'active'),\n"
-            "       CASE WHEN partner_id IS NULL THEN NULL ELSE now() END\n"
-            "  FROM coupon_import\n"
-            " WHERE err_field IS NULL\n"
-            " ORDER BY line",
+            "SELECT offer_id, code, partner_id, coalesce(description, ''), " COUPON_MICROS_TS(
+                "starts_at") ",\n"
+                             "       " COUPON_MICROS_TS(
+                                 "ends_at") ", coalesce(status, 'active'),\n"
+                                            "       CASE WHEN partner_id IS NULL THEN NULL ELSE now() END\n"
+                                            "  FROM coupon_import\n"
+                                            " WHERE err_field IS NULL\n"
+                                            " ORDER BY line",
             0, false);
 
 /* Why the record callback stops the reading (csv_read's own errors are -1). */
@@ -164,8 +168,8 @@ static int header(import_t *im, const csv_record_t *rec)
             c++;
         const char *name = rec->problem || f->len == 0 ? "header" : f->s;
         if (rec->problem && rec->problem_field == i)
-            im->header_bad = problem_line_field(&r->problem, rec->line, "body", "header", "column %zu %s", i + 1,
-                                                rec->problem);
+            im->header_bad =
+                problem_line_field(&r->problem, rec->line, "body", "header", "column %zu %s", i + 1, rec->problem);
         else if (c == C_N)
             im->header_bad = problem_line_field(&r->problem, rec->line, "body", name,
                                                 "is not a column of coupons (the columns are code, offer_id, "
@@ -411,8 +415,8 @@ int coupon_import(request_t *r)
     bool parsed = parse_body(im, csv, chunk) == 0;
     if (db_copy_end(r->db, parsed ? NULL : "the import was refused", &r->problem) < 0 || !parsed)
         return -1;
-    if (!db_exec(r->db, r->arena, &ANALYZE, NULL, &r->problem) || !db_exec(r->db, r->arena, &CHECK, NULL, &r->problem) ||
-        check_pairs(r) < 0 || report_problems(r, im->rows) < 0)
+    if (!db_exec(r->db, r->arena, &ANALYZE, NULL, &r->problem) ||
+        !db_exec(r->db, r->arena, &CHECK, NULL, &r->problem) || check_pairs(r) < 0 || report_problems(r, im->rows) < 0)
         return -1;
     bool dry_run = dry && strcmp(dry, "true") == 0;
     PGresult *ins = NULL;

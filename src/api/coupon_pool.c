@@ -15,8 +15,8 @@
 #include "db/db.h"
 #include "http/response.h"
 
-#define GENERATE_ROUNDS 8          /* new draws for codes that collided with existing ones */
-#define COPY_CHUNK (64 * 1024)     /* bytes sent to COPY at a time */
+#define GENERATE_ROUNDS 8      /* new draws for codes that collided with existing ones */
+#define COPY_CHUNK (64 * 1024) /* bytes sent to COPY at a time */
 
 static const char *const STATUSES[] = {"active", "paused", "archived", NULL};
 
@@ -50,11 +50,12 @@ static db_stmt_t UNSTAGE = DB_STMT("TRUNCATE coupon_generated", 0, false);
  * collide with stored ones (or with each other) are skipped; the caller draws again for them. */
 static db_stmt_t INSERT_GENERATED =
     DB_STMT("INSERT INTO coupons (offer_id, code, partner_id, description, starts_at, ends_at, status, assigned_at)\n"
-            "SELECT $1, code, $2, coalesce($3, ''), " COUPON_MICROS_TS("$4") ", " COUPON_MICROS_TS("$5") ",\n"
-            "       coalesce($6, 'active'), CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END\n"
-            "  FROM coupon_generated\n"
-            "    ON CONFLICT (offer_id, lower(code)) DO NOTHING\n"
-            "RETURNING id, code",
+            "SELECT $1, code, $2, coalesce($3, ''), " COUPON_MICROS_TS("$4") ", " COUPON_MICROS_TS(
+                "$5") ",\n"
+                      "       coalesce($6, 'active'), CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END\n"
+                      "  FROM coupon_generated\n"
+                      "    ON CONFLICT (offer_id, lower(code)) DO NOTHING\n"
+                      "RETURNING id, code",
             6, false);
 
 /* Assignments of one offer wait for each other (a transaction-scoped lock), so the count of what
@@ -149,8 +150,8 @@ int coupon_pool_generate(request_t *r)
         int enough = length;
         while (!coupon_code_room(enough, (long)v[G_COUNT].i))
             enough++;
-        problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "Codes of %d random characters are too few for %" PRId64 " codes.",
-                    length, v[G_COUNT].i);
+        problem_set(&r->problem, PROBLEM_UNPROCESSABLE,
+                    "Codes of %d random characters are too few for %" PRId64 " codes.", length, v[G_COUNT].i);
         return problem_field(&r->problem, "body", "length",
                              "must be at least %d for %" PRId64 " codes (%d characters give %.0f codes; at least 1000 "
                              "times as many as wanted keep collisions rare)",
@@ -176,8 +177,8 @@ int coupon_pool_generate(request_t *r)
     }
     if (want > 0) {
         json_decref(list);
-        problem_set(&r->problem, PROBLEM_CONFLICT, "Offer %s has too few free codes of this shape left; nothing was made.",
-                    p[G_OFFER_ID]);
+        problem_set(&r->problem, PROBLEM_CONFLICT,
+                    "Offer %s has too few free codes of this shape left; nothing was made.", p[G_OFFER_ID]);
         return problem_field(&r->problem, "body", "length", "is too short: %ld codes could not be drawn free", want);
     }
     if (coupons_analyze_after(r, (long)v[G_COUNT].i) < 0 || db_commit(r->db, &r->problem) < 0) {

@@ -56,20 +56,21 @@ static const field_spec_t FIELDS[F_COUNT] = {
     "($1::bigint IS NULL OR (c.partner_id = $1 AND c.status <> 'archived' AND " OFFER_VISIBLE_TO_SCOPE "))"
 
 /* $1 scope, $2 offer_id, $3 partner_id, $4 state, $5 q (LIKE-escaped), $6 assigned, $7 after id, $8 rows. */
-static db_stmt_t LIST = DB_STMT("SELECT " COUPON_COLUMNS "\n"
-                                "  FROM coupons c\n"
-                                "  JOIN offers o ON o.id = c.offer_id\n"
-                                " WHERE " COUPON_VISIBLE_TO_SCOPE "\n"
-                                "   AND ($2::bigint IS NULL OR c.offer_id = $2)\n"
-                                "   AND ($3::bigint IS NULL OR c.partner_id = $3)\n"
-                                "   AND ($4::text IS NULL OR coupon_state(c.status, c.starts_at, c.ends_at, now()) = $4)\n"
-                                "   AND ($5::text IS NULL OR c.code ILIKE '%' || $5 || '%' ESCAPE '\\'\n"
-                                "        OR c.description ILIKE '%' || $5 || '%' ESCAPE '\\')\n"
-                                "   AND ($6::boolean IS NULL OR (c.partner_id IS NOT NULL) = $6)\n"
-                                "   AND c.id > $7\n"
-                                " ORDER BY c.id\n"
-                                " LIMIT $8",
-                                8, true);
+static db_stmt_t LIST =
+    DB_STMT("SELECT " COUPON_COLUMNS "\n"
+            "  FROM coupons c\n"
+            "  JOIN offers o ON o.id = c.offer_id\n"
+            " WHERE " COUPON_VISIBLE_TO_SCOPE "\n"
+            "   AND ($2::bigint IS NULL OR c.offer_id = $2)\n"
+            "   AND ($3::bigint IS NULL OR c.partner_id = $3)\n"
+            "   AND ($4::text IS NULL OR coupon_state(c.status, c.starts_at, c.ends_at, now()) = $4)\n"
+            "   AND ($5::text IS NULL OR c.code ILIKE '%' || $5 || '%' ESCAPE '\\'\n"
+            "        OR c.description ILIKE '%' || $5 || '%' ESCAPE '\\')\n"
+            "   AND ($6::boolean IS NULL OR (c.partner_id IS NOT NULL) = $6)\n"
+            "   AND c.id > $7\n"
+            " ORDER BY c.id\n"
+            " LIMIT $8",
+            8, true);
 
 static db_stmt_t GET = DB_STMT("SELECT " COUPON_COLUMNS "\n"
                                "  FROM coupons c\n"
@@ -82,29 +83,31 @@ static db_stmt_t GET = DB_STMT("SELECT " COUPON_COLUMNS "\n"
 #define EXACT_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS " col
 static db_stmt_t GET_FOR_UPDATE = DB_STMT("SELECT offer_id, code, partner_id, description,\n"
                                           "       " EXACT_TS("starts_at") ", " EXACT_TS("ends_at") ", status\n"
-                                          "  FROM coupons\n"
-                                          " WHERE id = $1\n"
-                                          "   FOR UPDATE",
+                                                                                                   "  FROM coupons\n"
+                                                                                                   " WHERE id = $1\n"
+                                                                                                   "   FOR UPDATE",
                                           1, false);
 
-static db_stmt_t INSERT = DB_STMT("INSERT INTO coupons (offer_id, code, partner_id, description, starts_at, ends_at,\n"
-                                  "                     status, assigned_at)\n"
-                                  "VALUES ($1, $2, $3, coalesce($4, ''), " COUPON_MICROS_TS("$5") ", "
-                                  COUPON_MICROS_TS("$6") ",\n"
-                                  "        coalesce($7, 'active'), CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() END)\n"
-                                  "RETURNING id",
-                                  7, false);
+static db_stmt_t INSERT =
+    DB_STMT("INSERT INTO coupons (offer_id, code, partner_id, description, starts_at, ends_at,\n"
+            "                     status, assigned_at)\n"
+            "VALUES ($1, $2, $3, coalesce($4, ''), " COUPON_MICROS_TS("$5") ", " COUPON_MICROS_TS(
+                "$6") ",\n"
+                      "        coalesce($7, 'active'), CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() END)\n"
+                      "RETURNING id",
+            7, false);
 
 /* A new partner gets a new assigned_at; the same partner keeps it. */
 static db_stmt_t UPDATE = DB_STMT("UPDATE coupons\n"
                                   "   SET offer_id = $2, code = $3, partner_id = $4, description = coalesce($5, ''),\n"
-                                  "       starts_at = " COUPON_MICROS_TS("$6") ", ends_at = " COUPON_MICROS_TS("$7") ",\n"
-                                  "       status = coalesce($8, 'active'),\n"
-                                  "       assigned_at = CASE WHEN $4::bigint IS NULL THEN NULL\n"
-                                  "                          WHEN partner_id IS DISTINCT FROM $4 THEN now()\n"
-                                  "                          ELSE assigned_at END,\n"
-                                  "       updated_at = now()\n"
-                                  " WHERE id = $1",
+                                  "       starts_at = " COUPON_MICROS_TS("$6") ", ends_at = " COUPON_MICROS_TS(
+                                      "$7") ",\n"
+                                            "       status = coalesce($8, 'active'),\n"
+                                            "       assigned_at = CASE WHEN $4::bigint IS NULL THEN NULL\n"
+                                            "                          WHEN partner_id IS DISTINCT FROM $4 THEN now()\n"
+                                            "                          ELSE assigned_at END,\n"
+                                            "       updated_at = now()\n"
+                                            " WHERE id = $1",
                                   8, false);
 
 static db_stmt_t ARCHIVE = DB_STMT("UPDATE coupons\n"
@@ -121,13 +124,13 @@ static db_stmt_t UNASSIGN = DB_STMT("UPDATE coupons\n"
                                     1, true);
 
 /* $1 partner (NULL: the pool), $2 offer. */
-static db_stmt_t OWNER = DB_STMT("SELECT EXISTS (SELECT 1 FROM offers WHERE id = $2) AS offer_exists,\n"
-                                 "       $1::bigint IS NULL OR EXISTS (SELECT 1 FROM partners\n"
-                                 "                                      WHERE id = $1 AND status = 'active') AS partner_ok,\n"
-                                 "       $1::bigint IS NULL OR EXISTS (SELECT 1 FROM offers o\n"
-                                 "                                      WHERE o.id = $2 AND " OFFER_VISIBLE_TO_SCOPE
-                                 ") AS may_run",
-                                 2, true);
+static db_stmt_t OWNER =
+    DB_STMT("SELECT EXISTS (SELECT 1 FROM offers WHERE id = $2) AS offer_exists,\n"
+            "       $1::bigint IS NULL OR EXISTS (SELECT 1 FROM partners\n"
+            "                                      WHERE id = $1 AND status = 'active') AS partner_ok,\n"
+            "       $1::bigint IS NULL OR EXISTS (SELECT 1 FROM offers o\n"
+            "                                      WHERE o.id = $2 AND " OFFER_VISIBLE_TO_SCOPE ") AS may_run",
+            2, true);
 
 static db_stmt_t OFFER_VISIBLE = DB_STMT("SELECT 1\n"
                                          "  FROM offers o\n"
@@ -203,7 +206,8 @@ static int writable_params(request_t *r, const field_value_t *v, int bad, const 
 {
     values_to_params(r, FIELDS, v, F_COUNT, params);
     int64_t starts, ends;
-    const char *why = v[F_CODE].s && !field_has_problem(r, "code") ? coupon_code_check(v[F_CODE].s, v[F_CODE].len) : NULL;
+    const char *why =
+        v[F_CODE].s && !field_has_problem(r, "code") ? coupon_code_check(v[F_CODE].s, v[F_CODE].len) : NULL;
     if (why)
         bad = problem_field(&r->problem, "body", "code", "%s", why);
     bool times_ok = true;
@@ -406,8 +410,8 @@ int coupons_unassign(request_t *r)
 
 /* --- CSV export --------------------------------------------------------------------------- */
 
-static const char *const EXPORT_COLUMNS[] = {"code",    "offer_id",  "offer",   "partner_id", "description",
-                                             "state",   "starts_at", "ends_at", "assigned_at", "tracking_link"};
+static const char *const EXPORT_COLUMNS[] = {"code",  "offer_id",  "offer",   "partner_id",  "description",
+                                             "state", "starts_at", "ends_at", "assigned_at", "tracking_link"};
 #define EXPORT_NCOLUMNS (sizeof EXPORT_COLUMNS / sizeof EXPORT_COLUMNS[0])
 
 static const char *cell(const PGresult *res, int row, const char *column)
@@ -427,10 +431,12 @@ static int csv_rows(request_t *r, arena_t *batch, const PGresult *res, int n, bu
     int rc = BUF_OK;
     for (int i = 0; i < n && rc == BUF_OK; i++) {
         json_t *link = row_tracking_link(r, res, i);
-        const char *v[] = {cell(res, i, "code"),        cell(res, i, "offer_id"),  cell(res, i, "offer_name"),
-                           cell(res, i, "partner_id"),  cell(res, i, "description"), cell(res, i, "state"),
-                           cell(res, i, "starts_at"),   cell(res, i, "ends_at"),   cell(res, i, "assigned_at"),
-                           link ? json_string_value(json_object_get(link, "redirect_url")) : NULL};
+        const char *v[] = {
+            cell(res, i, "code"),        cell(res, i, "offer_id"),
+            cell(res, i, "offer_name"),  cell(res, i, "partner_id"),
+            cell(res, i, "description"), cell(res, i, "state"),
+            cell(res, i, "starts_at"),   cell(res, i, "ends_at"),
+            cell(res, i, "assigned_at"), link ? json_string_value(json_object_get(link, "redirect_url")) : NULL};
         for (size_t c = 0; c < EXPORT_NCOLUMNS && rc == BUF_OK; c++)
             rc = csv_write_field(out, v[c], c == 0);
         rc = rc == BUF_OK ? csv_write_end_row(out) : rc;
@@ -448,8 +454,8 @@ static const char *export_file_name(request_t *r, const coupon_filters_t *f)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(day, sizeof day, "%Y-%m-%d", &tm);
-    return arena_printf(r->arena, "trackgen-coupons%s%s%s%s-%s.csv", f->offer ? "-offer-" : "", f->offer ? f->offer : "",
-                        f->state ? "-" : "", f->state ? f->state : "", day);
+    return arena_printf(r->arena, "trackgen-coupons%s%s%s%s-%s.csv", f->offer ? "-offer-" : "",
+                        f->offer ? f->offer : "", f->state ? "-" : "", f->state ? f->state : "", day);
 }
 
 int coupons_export_url(request_t *r)

@@ -16,7 +16,7 @@
 #define COUPON_CODE_MAX 64 /* characters */
 #define COUPON_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 #define COUPON_CODE_ALPHABET_SIZE 31
-#define COUPON_RANDOM_MIN 4  /* random characters of a generated code */
+#define COUPON_RANDOM_MIN 4 /* random characters of a generated code */
 #define COUPON_RANDOM_MAX 32
 #define COUPON_PREFIX_MAX 32 /* characters */
 

@@ -14,7 +14,11 @@ int coupon_copy_field(buf_t *out, const char *s, size_t len, bool first)
         return buf_append(out, "\\N", 2);
     size_t from = 0;
     for (size_t i = 0; i < len && rc == BUF_OK; i++) {
-        const char *esc = s[i] == '\\' ? "\\\\" : s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r" : NULL;
+        const char *esc = s[i] == '\\'   ? "\\\\"
+                          : s[i] == '\t' ? "\\t"
+                          : s[i] == '\n' ? "\\n"
+                          : s[i] == '\r' ? "\\r"
+                                         : NULL;
         if (!esc)
             continue;
         rc = buf_append(out, s + from, i - from);

@@ -34,8 +34,8 @@ struct csv_reader {
     size_t nfields;
     size_t header_fields; /* 0 until the header has been read */
     size_t records;
-    int stop;            /* the callback's non-zero answer, or -1 on an error */
-    const char *error;   /* static */
+    int stop;          /* the callback's non-zero answer, or -1 on an error */
+    const char *error; /* static */
     size_t error_line;
 };
 
@@ -136,8 +136,8 @@ static void on_record(int term, void *data)
     if (rec.header)
         r->header_fields = r->nfields;
     else if (r->nfields != r->header_fields)
-        rec.problem = r->nfields < r->header_fields ? "has fewer fields than the header"
-                                                    : "has more fields than the header",
+        rec.problem =
+            r->nfields < r->header_fields ? "has fewer fields than the header" : "has more fields than the header",
         rec.problem_field = SIZE_MAX;
     r->records++;
     int rc = r->fn(r->ctx, &rec);

@@ -33,7 +33,7 @@ typedef struct {
     bool header;               /* the first record */
     const csv_field_t *fields; /* borrowed until the callback returns */
     size_t nfields;
-    const char *problem; /* NULL, or why the record is bad: a static reason... */
+    const char *problem;  /* NULL, or why the record is bad: a static reason... */
     size_t problem_field; /* ...about this field (0-based), or SIZE_MAX for the whole record */
 } csv_record_t;
 

@@ -68,8 +68,8 @@ int problem_set(problem_t *p, problem_kind_t kind, const char *fmt, ...)
     return -1;
 }
 
-__attribute__((format(printf, 5, 0))) static int field_add(problem_t *p, size_t line, const char *in,
-                                                         const char *field, const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static int field_add(problem_t *p, size_t line, const char *in, const char *field,
+                                                           const char *fmt, va_list ap)
 {
     if (p->kind == PROBLEM_NONE)
         p->kind = PROBLEM_VALIDATION;

@@ -50,7 +50,7 @@ typedef struct {
     const char *detail; /* NULL: a default detail is derived */
     problem_field_t *errors;
     size_t nerrors, cap;
-    size_t omitted; /* bad fields beyond PROBLEM_ERRORS_MAX, counted but not listed */
+    size_t omitted;    /* bad fields beyond PROBLEM_ERRORS_MAX, counted but not listed */
     size_t errors_max; /* a larger list than PROBLEM_ERRORS_MAX for this request (0: that one) */
 } problem_t;
 

@@ -20,8 +20,8 @@
 #include "util/text.h"
 
 typedef struct {
-    buf_t log;  /* every record: fields and problem, length-prefixed */
-    buf_t csv;  /* the records written again */
+    buf_t log; /* every record: fields and problem, length-prefixed */
+    buf_t csv; /* the records written again */
     size_t last_line, header_fields;
 } seen_t;
 

@@ -67,7 +67,9 @@ static void test_csv_read_records_with_lines_crlf_lf_and_bom(void **state)
     (void)state;
     EXPECT("code,offer_id\r\nA1,7\r\nB2,8\r\n", "1:code|offer_id\n2:A1|7\n3:B2|8\n");
     EXPECT("code,offer_id\nA1,7\nB2,8", "1:code|offer_id\n2:A1|7\n3:B2|8\n");
-    EXPECT("\xEF\xBB\xBF" "code,offer_id\nA1,7\n", "1:code|offer_id\n2:A1|7\n");
+    EXPECT("\xEF\xBB\xBF"
+           "code,offer_id\nA1,7\n",
+           "1:code|offer_id\n2:A1|7\n");
     EXPECT("\xEF\xBBx,y\n1,2\n", "1:\xEF\xBBx|y!is not valid UTF-8@0\n2:1|2\n"); /* almost a BOM: data */
     EXPECT("\xEF\xBB", "1:\xEF\xBB!is not valid UTF-8@0\n");
     EXPECT("", "");
@@ -92,8 +94,9 @@ static void test_csv_read_skips_blank_lines_and_empty_rows(void **state)
 static void test_csv_read_field_counts_utf8_and_nul(void **state)
 {
     (void)state;
-    EXPECT("a,b,c\n1,2\n1,2,3,4\n1,2,3\n",
-           "1:a|b|c\n2:1|2!has fewer fields than the header@-1\n3:1|2|3|4!has more fields than the header@-1\n4:1|2|3\n");
+    EXPECT(
+        "a,b,c\n1,2\n1,2,3,4\n1,2,3\n",
+        "1:a|b|c\n2:1|2!has fewer fields than the header@-1\n3:1|2|3|4!has more fields than the header@-1\n4:1|2|3\n");
     EXPECT("a,b\nok,\xff\xfe\n", "1:a|b\n2:ok|\xff\xfe!is not valid UTF-8@1\n");
 }
 
@@ -120,8 +123,10 @@ static void test_csv_read_structural_errors_name_their_line(void **state)
 {
     (void)state;
     EXPECT("a,b\n1,2\n3,\"open\n\nstill open\n", "1:a|b\n2:1|2\nERR 3: a quoted field is never closed\n");
-    EXPECT("a,b\n1,2\nx\"y,2\n", "1:a|b\n2:1|2\nERR 3: malformed quoting: a quote inside an unquoted field, or text after a closing quote\n");
-    EXPECT("a,b\n\"q\"x,2\n", "1:a|b\nERR 2: malformed quoting: a quote inside an unquoted field, or text after a closing quote\n");
+    EXPECT("a,b\n1,2\nx\"y,2\n",
+           "1:a|b\n2:1|2\nERR 3: malformed quoting: a quote inside an unquoted field, or text after a closing quote\n");
+    EXPECT("a,b\n\"q\"x,2\n",
+           "1:a|b\nERR 2: malformed quoting: a quote inside an unquoted field, or text after a closing quote\n");
 }
 
 static void test_csv_read_caps(void **state)
