@@ -121,6 +121,19 @@ test('import: BOM, CRLF, quotes, embedded line breaks, blank lines, reordered co
   const two = await importCsv('code,status\nIMP-D,paused\nIMP-E,\n', `?offer_id=${offer.id}`);
   assert.deepEqual(two.body, { dry_run: false, rows: 2, imported: 2 });
   assert.deepEqual((await listAll(ADMIN, `&offer_id=${offer.id}&state=paused`)).map((c) => c.code), ['IMP-D']);
+  // the other filters: q (code or description, case-insensitive, % and _ literal), assigned, partner_id
+  assert.deepEqual((await listAll(ADMIN, `&offer_id=${offer.id}&q=imp-a`)).map((c) => c.code), ['IMP-A']);
+  assert.deepEqual((await listAll(ADMIN, `&offer_id=${offer.id}&q=${encodeURIComponent('20%')}`)).map((c) => c.code), ['IMP-A']);
+  assert.deepEqual((await listAll(ADMIN, `&offer_id=${offer.id}&q=SECOND`)).map((c) => c.code), ['IMP-B']);
+  assert.deepEqual((await listAll(ADMIN, `&offer_id=${offer.id}&q=_`)).map((c) => c.code), []);
+  assert.deepEqual((await listAll(ADMIN, `&offer_id=${offer.id}&assigned=true`)).map((c) => c.code), ['IMP-B']);
+  assert.equal((await listAll(ADMIN, `&offer_id=${offer.id}&assigned=false`)).length, 4);
+  assert.deepEqual((await listAll(ADMIN, `&partner_id=${partner.id}`)).map((c) => c.code), ['IMP-B']);
+  const page = await api('GET', `/v1/coupons?offer_id=${offer.id}&limit=2`, { key: ADMIN });
+  const next = await api('GET', `/v1/coupons?offer_id=${offer.id}&limit=2&cursor=${page.body.next_cursor}`, { key: ADMIN });
+  assert.deepEqual(next.body.data.map((c) => c.code), ['IMP-C', 'IMP-D']);
+  const wrong = await api('GET', `/v1/coupons?limit=2&cursor=${page.body.next_cursor}`, { key: ADMIN });
+  assert.equal(wrong.status, 400, 'a cursor is bound to its filters');
 });
 
 test('import is all or nothing: every bad row is listed with line, column and reason; a bad last row stores nothing', async () => {
