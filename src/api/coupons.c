@@ -60,7 +60,7 @@ static const field_spec_t FIELDS[F_COUNT] = {
  * index condition; so each statement also repeats its most selective filter plainly (selector), and
  * the list picks the statement whose selector it has: then the plan walks the partner's or the
  * offer's index in id order instead of the whole table's. */
-#define COUPON_LIST_SQL(selector)                                                                                      \
+#define COUPON_LIST_SQL(selector, order)                                                                               \
     "SELECT " COUPON_COLUMNS "\n"                                                                                      \
     "  FROM coupons c\n"                                                                                               \
     "  JOIN offers o ON o.id = c.offer_id\n"                                                                           \
@@ -73,13 +73,18 @@ static const field_spec_t FIELDS[F_COUNT] = {
     "        OR c.description ILIKE '%' || $5 || '%' ESCAPE '\\')\n"                                                   \
     "   AND ($6::boolean IS NULL OR (c.partner_id IS NOT NULL) = $6)\n"                                                \
     "   AND c.id > $7\n"                                                                                               \
-    " ORDER BY c.id\n"                                                                                                 \
+    " ORDER BY " order "\n"                                                                                            \
     " LIMIT $8"
 
-static db_stmt_t LIST_OF_SCOPE = DB_STMT(COUPON_LIST_SQL("c.partner_id = $1"), 8, true);
-static db_stmt_t LIST_OF_OFFER = DB_STMT(COUPON_LIST_SQL("c.offer_id = $2"), 8, true);
-static db_stmt_t LIST_OF_PARTNER = DB_STMT(COUPON_LIST_SQL("c.partner_id = $3"), 8, true);
-static db_stmt_t LIST_ALL = DB_STMT(COUPON_LIST_SQL("true"), 8, true);
+static db_stmt_t LIST_OF_SCOPE = DB_STMT(COUPON_LIST_SQL("c.partner_id = $1", "c.id"), 8, true);
+static db_stmt_t LIST_OF_PARTNER = DB_STMT(COUPON_LIST_SQL("c.partner_id = $3", "c.id"), 8, true);
+static db_stmt_t LIST_ALL = DB_STMT(COUPON_LIST_SQL("true", "c.id"), 8, true);
+/* With one offer, "ORDER BY offer_id, id" is the list's id order; written with = ANY it is not
+ * reduced to "ORDER BY id", so only the offer's index yields it without a sort. With "offer_id =
+ * $2 ORDER BY id" PostgreSQL walked the primary key instead, assuming the offer's codes spread
+ * evenly over it: 33 ms a page for an offer whose codes came after 100 000 of another, 0.2 ms now. */
+static db_stmt_t LIST_OF_OFFER =
+    DB_STMT(COUPON_LIST_SQL("c.offer_id = ANY (ARRAY[$2]::bigint[])", "c.offer_id, c.id"), 8, true);
 
 static db_stmt_t GET = DB_STMT("SELECT " COUPON_COLUMNS "\n"
                                "  FROM coupons c\n"
