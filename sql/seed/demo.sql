@@ -35,3 +35,27 @@ SELECT o.id, p.id
   JOIN offers o ON o.name = g.offer
   JOIN partners p ON p.name = g.partner
 ON CONFLICT DO NOTHING;
+
+-- Coupon codes: some for each partner (one scheduled, one expired), and an unassigned pool of 20 on
+-- Summer Sale for POST /v1/coupons/assign. Dates are relative to the first seeding.
+INSERT INTO coupons (offer_id, code, partner_id, description, starts_at, ends_at, assigned_at)
+SELECT o.id, c.code, p.id, c.description, c.starts_at, c.ends_at, CASE WHEN p.id IS NULL THEN NULL ELSE now() END
+  FROM (VALUES
+        ('Summer Sale', 'ACME-SUMMER20', 'Acme Media', '20% off the summer collection', NULL::timestamptz,
+         now() + interval '90 days'),
+        ('Premium VPN', 'ACME-VPN40', 'Acme Media', '40% off the first year', NULL, NULL),
+        ('Premium VPN', 'ACME-VPN-EARLY', 'Acme Media', 'Early bird: 2 months free', now() + interval '7 days',
+         now() + interval '37 days'),
+        ('Summer Sale', 'BRIGHT15', 'Bright Influencers', '15% off, free shipping', NULL, NULL),
+        ('Summer Sale', 'BRIGHT-SPRING', 'Bright Influencers', 'Spring promo (over)', now() - interval '60 days',
+         now() - interval '1 day'),
+        ('Private Beta', 'BETA-BRIGHT', 'Bright Influencers', 'Skip the waitlist', NULL, NULL)) AS c(offer, code, partner,
+                                                                                                  description,
+                                                                                                  starts_at, ends_at)
+  JOIN offers o ON o.name = c.offer
+  LEFT JOIN partners p ON p.name = c.partner
+UNION ALL
+SELECT o.id, 'SUMMER-POOL-' || lpad(n::text, 2, '0'), NULL, '10% off, first order', NULL, NULL, NULL
+  FROM offers o, generate_series(1, 20) AS n
+ WHERE o.name = 'Summer Sale'
+ON CONFLICT (offer_id, lower(code)) DO NOTHING;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/resource.h"
+#include "api/signed_link.h"
 #include "http/response.h"
 #include "qr/qr_code.h"
 #include "qr/qr_image.h"
@@ -106,7 +107,9 @@ static int draw(request_t *r, const char *data, size_t len, const qr_options_t *
 static int respond_image(request_t *r, const char *data, size_t len, const qr_options_t *o, const char *data_field,
                          const char *filename)
 {
-    if (resp_cache(r, image_etag(r, data, len, o), QR_CACHE_CONTROL))
+    /* Through a signed URL (GET /v1/qr of a coupon code): private, as long as the URL lives. */
+    const char *cache = signed_link_used(r) ? signed_link_cache_control(r) : QR_CACHE_CONTROL;
+    if (resp_cache(r, image_etag(r, data, len, o), cache))
         return resp_empty(r, 304);
     image_t img = {NULL, 0};
     pthread_once(&drawing_once, drawing_init);

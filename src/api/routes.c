@@ -10,6 +10,9 @@
 #include "api/creative_files.h"
 #include "api/creative_upload.h"
 #include "api/creatives.h"
+#include "api/coupon_import.h"
+#include "api/coupon_pool.h"
+#include "api/coupons.h"
 #include "api/health.h"
 #include "api/hit_quarantine.h"
 #include "api/hits.h"
@@ -62,7 +65,20 @@ static const route_t ROUTES[] = {
     {"GET", "/v1/hits/export-url", hits_export_url, ROUTE_ANY_KEY, HIT_EXPORT},
     {"GET", "/v1/hit-quarantine", hit_quarantine_list, ROUTE_ADMIN, PAGE},
 
-    {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY, QR_DATA_QUERY},
+    {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY | ROUTE_SIGNED, QR_DATA_QUERY},
+
+    /* coupons */
+    {"GET", "/v1/coupons", coupons_list, ROUTE_ANY_KEY, COUPON_LIST_QUERY},
+    {"POST", "/v1/coupons", coupons_create, ROUTE_ADMIN, NULL},
+    {"POST", "/v1/coupons/import", coupon_import, ROUTE_ADMIN | ROUTE_BODY_CSV, COUPON_IMPORT_QUERY},
+    {"POST", "/v1/coupons/generate", coupon_pool_generate, ROUTE_ADMIN, NULL},
+    {"POST", "/v1/coupons/assign", coupon_pool_assign, ROUTE_ADMIN, NULL},
+    {"GET", "/v1/coupons/export.csv", coupons_export, ROUTE_ANY_KEY | ROUTE_HEAVY | ROUTE_SIGNED, COUPON_EXPORT_QUERY},
+    {"GET", "/v1/coupons/export-url", coupons_export_url, ROUTE_ANY_KEY, COUPON_EXPORT_QUERY},
+    {"GET", "/v1/coupons/{coupon_id}", coupons_get, ROUTE_ANY_KEY, NULL},
+    {"PATCH", "/v1/coupons/{coupon_id}", coupons_update, ROUTE_ADMIN, NULL},
+    {"DELETE", "/v1/coupons/{coupon_id}", coupons_archive, ROUTE_ADMIN, NULL},
+    {"POST", "/v1/coupons/{coupon_id}/unassign", coupons_unassign, ROUTE_ADMIN, NULL},
 
     /* creatives */
     {"GET", "/v1/creatives", creatives_list, ROUTE_ANY_KEY, CREATIVE_LIST_QUERY},

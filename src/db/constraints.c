@@ -23,6 +23,10 @@ static const db_constraint_t constraints[] = {
     {"creatives_text_needs_body", "text_body", "is required for a text creative without a file"},
     {"creatives_email_needs_body", "html_code", "an email creative needs html_code, text_body or a file"},
     {"creative_partner_access_partner_id_fkey", "partner_id", "no such partner"},
+    {"coupons_offer_code_key", "code", "this offer already has this code (codes are unique per offer, ignoring case)"},
+    {"coupons_offer_id_fkey", "offer_id", "no such offer"},
+    {"coupons_partner_id_fkey", "partner_id", "no such partner"},
+    {"coupons_dates_check", "ends_at", "must be after starts_at"},
 };
 
 const db_constraint_t *db_constraint_field(const char *constraint)

@@ -3,6 +3,7 @@
  */
 #include "db/db.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,4 +244,64 @@ void db_rollback(db_t *db)
     db->in_tx = false;
     if (PQstatus(db->conn) != CONNECTION_OK)
         disconnect(db);
+}
+
+/* COPY FROM STDIN (see db.h). A failure leaves the connection out of COPY mode. */
+static int copy_failed(db_t *db, problem_t *p)
+{
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        disconnect(db);
+        return problem_set(p, PROBLEM_SERVICE_UNAVAILABLE, NULL);
+    }
+    PGresult *res;
+    int rc = problem_set(p, PROBLEM_INTERNAL, NULL);
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        if (PQresultStatus(res) == PGRES_FATAL_ERROR)
+            map_error(res, p);
+        PQclear(res);
+    }
+    return rc;
+}
+
+int db_copy_begin(db_t *db, const char *sql, problem_t *p)
+{
+    if (!db->conn || !db->in_tx)
+        return problem_set(p, PROBLEM_SERVICE_UNAVAILABLE, NULL);
+    PGresult *res = PQexec(db->conn, sql);
+    ExecStatusType s = PQresultStatus(res);
+    if (s == PGRES_COPY_IN) {
+        PQclear(res);
+        return 0;
+    }
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        map_error(res, p);
+    PQclear(res);
+    return PQstatus(db->conn) == CONNECTION_OK ? -1 : copy_failed(db, p);
+}
+
+int db_copy_put(db_t *db, const char *data, size_t len, problem_t *p)
+{
+    if (len > INT32_MAX || PQputCopyData(db->conn, data, (int)len) != 1)
+        return copy_failed(db, p);
+    return 0;
+}
+
+int db_copy_end(db_t *db, const char *abort_reason, problem_t *p)
+{
+    if (PQputCopyEnd(db->conn, abort_reason) != 1)
+        return copy_failed(db, p);
+    int rc = 0;
+    PGresult *res;
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && !abort_reason && rc == 0) {
+            map_error(res, p);
+            rc = -1;
+        }
+        PQclear(res);
+    }
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        disconnect(db);
+        return problem_set(p, PROBLEM_SERVICE_UNAVAILABLE, NULL);
+    }
+    return abort_reason ? 0 : rc;
 }

@@ -48,6 +48,14 @@ int db_begin(db_t *db, problem_t *p);
 int db_commit(db_t *db, problem_t *p);
 void db_rollback(db_t *db);
 
+/* COPY … FROM STDIN inside a transaction (bulk imports): copy_begin runs sql (a constant COPY
+ * statement: COPY takes no parameters), copy_put sends rows in its text format, copy_end finishes
+ * it — or, with abort_reason, abandons it so that the transaction can be rolled back. Each returns
+ * 0, or -1 with the problem set (503 when the connection is lost, the mapped error otherwise). */
+int db_copy_begin(db_t *db, const char *sql, problem_t *p);
+int db_copy_put(db_t *db, const char *data, size_t len, problem_t *p);
+int db_copy_end(db_t *db, const char *abort_reason, problem_t *p);
+
 /* True if the connection is usable right now (tries to connect if it is not). */
 bool db_ping(db_t *db);
 

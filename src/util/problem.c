@@ -68,11 +68,12 @@ int problem_set(problem_t *p, problem_kind_t kind, const char *fmt, ...)
     return -1;
 }
 
-int problem_field(problem_t *p, const char *in, const char *field, const char *fmt, ...)
+__attribute__((format(printf, 5, 0))) static int field_add(problem_t *p, size_t line, const char *in, const char *field,
+                                                           const char *fmt, va_list ap)
 {
     if (p->kind == PROBLEM_NONE)
         p->kind = PROBLEM_VALIDATION;
-    if (p->nerrors == PROBLEM_ERRORS_MAX) {
+    if (p->nerrors == (p->errors_max ? p->errors_max : PROBLEM_ERRORS_MAX)) {
         p->omitted++;
         return -1;
     }
@@ -84,12 +85,28 @@ int problem_field(problem_t *p, const char *in, const char *field, const char *f
         p->errors = n;
         p->cap = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
     problem_field_t *e = &p->errors[p->nerrors++];
     e->in = in;
     e->field = arena_strdup(p->arena, field);
     e->reason = arena_vprintf(p->arena, fmt, ap);
+    e->line = line;
+    return -1;
+}
+
+int problem_field(problem_t *p, const char *in, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    field_add(p, 0, in, field, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int problem_line_field(problem_t *p, size_t line, const char *in, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    field_add(p, line, in, field, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -145,6 +162,8 @@ json_t *problem_to_json(const problem_t *p, const char *instance, const char *re
             json_object_set_new(e, "field", string_or_null(p->errors[i].field));
             json_object_set_new(e, "in", string_or_null(p->errors[i].in));
             json_object_set_new(e, "reason", string_or_null(p->errors[i].reason));
+            if (p->errors[i].line)
+                json_object_set_new(e, "line", json_integer((json_int_t)p->errors[i].line));
             json_array_append_new(errs, e);
         }
         json_object_set_new(o, "errors", errs);

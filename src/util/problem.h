@@ -37,6 +37,7 @@ typedef struct {
     const char *in; /* "body", "query", "path" or "header" */
     const char *field;
     const char *reason;
+    size_t line; /* a line of a CSV body the field is on (0: none) */
 } problem_field_t;
 
 /* At most this many bad fields are listed; the rest are only counted (errors_omitted), so a
@@ -49,7 +50,8 @@ typedef struct {
     const char *detail; /* NULL: a default detail is derived */
     problem_field_t *errors;
     size_t nerrors, cap;
-    size_t omitted; /* bad fields beyond PROBLEM_ERRORS_MAX, counted but not listed */
+    size_t omitted;    /* bad fields beyond PROBLEM_ERRORS_MAX, counted but not listed */
+    size_t errors_max; /* a larger list than PROBLEM_ERRORS_MAX for this request (0: that one) */
 } problem_t;
 
 void problem_init(problem_t *p, arena_t *a);
@@ -61,6 +63,10 @@ int problem_set(problem_t *p, problem_kind_t kind, const char *fmt, ...) __attri
  * a kind is already set. Returns -1. */
 int problem_field(problem_t *p, const char *in, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The same for a field on a line of a CSV body (errors[] item with "line"). */
+int problem_line_field(problem_t *p, size_t line, const char *in, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 int problem_status(problem_kind_t kind);
 const char *problem_type_uri(problem_kind_t kind);
