@@ -218,10 +218,8 @@ int asset_package_load(request_t *r, const char *id, asset_package_t *p)
     memset(p, 0, sizeof *p);
     const char *params[] = {scope_param(r), id};
     PGresult *res = db_exec(r->db, r->arena, &GET, params, &r->problem);
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 0)
-        return problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+    if (!res || PQntuples(res) == 0) /* another partner's package is no package */
+        return res ? problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL) : -1;
     json_t *stored = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
     if (!stored)
         return problem_set(&r->problem, PROBLEM_INTERNAL, "The package's configuration cannot be read.");

@@ -18,6 +18,7 @@
 #include "api/resource.h"
 #include "api/signed_link.h"
 #include "db/db.h"
+#include "qr/qr_code.h"
 #include "http/response.h"
 #include "util/csv_write.h"
 #include "util/log.h"
@@ -108,9 +109,25 @@ static json_t *row_links(pkg_zip_t *x, const PGresult *res, int i)
     return links;
 }
 
-/* The names of a link's QR images, "qr/<offer>[-<url>].png" and ".svg" (out: ENTRY_NAME_MAX + 1). */
+/* Whether a link's redirect_url can be drawn as a QR code with the defaults, as GET /qr/{token}
+ * would (a link with long parameters may not: it then has no images, and empty file names in
+ * tracking-links.csv). */
+static bool qr_fits(pkg_zip_t *x, const json_t *link)
+{
+    qr_options_t o;
+    qr_render_defaults(&o, QR_FORMAT_PNG);
+    const char *data = json_string_value(json_object_get(link, "redirect_url"));
+    qr_matrix_t m;
+    return qr_encode(x->r->arena, data, strlen(data), o.ecc, &m) == QR_ENCODED;
+}
+
+/* The names of a link's QR images, "qr/<offer>[-<url>].png" and ".svg" (out: ENTRY_NAME_MAX + 1),
+ * or "" when it has none. */
 static int qr_names(pkg_zip_t *x, const json_t *link, char *png, char *svg)
 {
+    png[0] = svg[0] = '\0';
+    if (!qr_fits(x, link))
+        return 0;
     const char *offer = json_string_value(json_object_get(link, "offer_name"));
     const char *url = json_string_value(json_object_get(link, "url_name"));
     const char *stem = url ? arena_printf(x->r->arena, "%s-%s", offer, url) : offer;
@@ -143,6 +160,9 @@ static int links_csv_page(pkg_zip_t *x, const PGresult *res, int n)
         json_array_foreach(links, k, l)
         {
             char png[ENTRY_NAME_MAX + 1], svg[ENTRY_NAME_MAX + 1];
+            rc = rc == 0 ? qr_names(x, l, png, svg) : rc;
+            if (rc < 0)
+                continue;
             json_t *url_id = json_object_get(l, "offer_url_id");
             const char *row[LINK_NCOLUMNS] = {
                 PQgetvalue(res, i, 0),
@@ -156,10 +176,9 @@ static int links_csv_page(pkg_zip_t *x, const PGresult *res, int n)
                 link_text(l, "impression_url"),
                 link_text(l, "qr_png_url"),
                 link_text(l, "qr_svg_url"),
-                png,
-                svg,
+                png[0] ? png : NULL,
+                svg[0] ? svg : NULL,
             };
-            rc = rc == 0 ? qr_names(x, l, png, svg) : rc;
             for (size_t c = 0; c < LINK_NCOLUMNS && rc == 0; c++)
                 rc = csv_write_field(&out, row[c], c == 0) == BUF_OK ? 0 : -1;
             rc = rc == 0 && csv_write_end_row(&out) == BUF_OK ? 0 : -1;
@@ -200,7 +219,9 @@ static int qr_page(pkg_zip_t *x, const PGresult *res, int n)
             char png[ENTRY_NAME_MAX + 1], svg[ENTRY_NAME_MAX + 1];
             const char *data = link_text(l, "redirect_url");
             rc = rc == 0 ? qr_names(x, l, png, svg) : rc;
-            rc = rc == 0 ? qr_entry(x, png, data, QR_FORMAT_PNG) : rc;
+            if (rc < 0 || !png[0])
+                continue;
+            rc = qr_entry(x, png, data, QR_FORMAT_PNG);
             rc = rc == 0 ? qr_entry(x, svg, data, QR_FORMAT_SVG) : rc;
         }
     }

@@ -419,3 +419,19 @@ test('isolation: another partner gets 404 for the package, its ZIP and every URL
   }
   assert.equal((await rawGet(`${path}/download`)).status, 401, 'no key, no signature');
 });
+
+test('a link too long for a QR code is in tracking-links.csv without images, and the rest of the ZIP is whole', async () => {
+  const long = 'ü'.repeat(255); // 1 530 bytes once percent-encoded: four of them are more than a QR code holds
+  const r = await make(s.a.key, { offers: [s.o2.id], tracking_links: { sub2: long, sub3: long, sub4: long, sub5: long }, coupons: true });
+  assert.equal(r.status, 201, r.text);
+  const [link] = r.body.offers[0].tracking_links;
+  assert.ok(link.redirect_url.length > 6000);
+  assert.equal((await rawGet(local(link.qr_png_url))).status, 422, 'GET /qr cannot draw it either');
+  const z = await get(local(r.body.download_url));
+  assert.equal(z.status, 200);
+  const e = unpack(z.body);
+  assert.deepEqual(Object.keys(e), ['README.txt', 'tracking-links.csv', 'coupons.csv']);
+  const rows = csvRows(e['tracking-links.csv'].file);
+  assert.equal(rows[1][5], link.redirect_url);
+  assert.deepEqual(rows[1].slice(10), ['', '']);
+});
