@@ -266,3 +266,18 @@ const char *asset_package_ids(arena_t *a, const PGresult *offers, int n)
     *w = '\0';
     return s;
 }
+
+bool asset_package_url_active(const PGresult *offers, int row, int64_t url_id)
+{
+    json_t *urls = json_loads(PQgetvalue(offers, row, 3), 0, NULL), *u;
+    size_t i;
+    bool found = false;
+    json_array_foreach(urls, i, u) found |= json_integer_value(json_object_get(u, "id")) == url_id;
+    json_decref(urls);
+    return found;
+}
+
+bool asset_package_links_of(const asset_package_t *p, const PGresult *offers, int row)
+{
+    return p->links && (!p->only_url || asset_package_url_active(offers, row, p->only_url));
+}

@@ -52,6 +52,11 @@ PGresult *asset_package_offers(request_t *r, arena_t *a, const asset_package_t *
  * download) of the package's types: CREATIVE_COLUMNS, by offer then id, in arena a; NULL with the
  * problem recorded. */
 PGresult *asset_package_creatives(request_t *r, arena_t *a, const asset_package_t *p, const char *offers);
+/* Whether url_id is one of the active URLs of row `row` of an offers result (its urls column). */
+bool asset_package_url_active(const PGresult *offers, int row, int64_t url_id);
+/* Whether the links of row `row` are to be made: the package has links, and its one URL (if any)
+ * is still an active URL of the offer (else the offer is shown without links). */
+bool asset_package_links_of(const asset_package_t *p, const PGresult *offers, int row);
 /* The ids of rows [0, n) of an offers result as an SQL array literal, in arena a. */
 const char *asset_package_ids(arena_t *a, const PGresult *offers, int n);
 

@@ -104,7 +104,8 @@ static json_t *row_links(pkg_zip_t *x, const PGresult *res, int i)
 {
     json_t *links = json_array();
     arena_cleanup_add(x->r->arena, decref, links);
-    if (link_selection_add_links(x->r, &x->p->link, res, i, x->p->only_url, x->p->include_urls, links) < 0)
+    if (asset_package_links_of(x->p, res, i) &&
+        link_selection_add_links(x->r, &x->p->link, res, i, x->p->only_url, x->p->include_urls, links) < 0)
         return NULL;
     return links;
 }

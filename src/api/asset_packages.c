@@ -37,15 +37,7 @@ static db_stmt_t LIST = DB_STMT("SELECT id, partner_id, config, api_ts(created_a
 /* 422 naming offer_url_id unless it is an active URL of the (one) offer of row 0. */
 static int check_only_url(request_t *r, const asset_package_t *p, const PGresult *offers)
 {
-    if (!p->only_url || PQntuples(offers) == 0)
-        return 0;
-    json_t *urls = json_loads(PQgetvalue(offers, 0, 3), 0, NULL);
-    size_t i;
-    json_t *u;
-    bool found = false;
-    json_array_foreach(urls, i, u) found |= json_integer_value(json_object_get(u, "id")) == p->only_url;
-    json_decref(urls);
-    if (found)
+    if (!p->only_url || PQntuples(offers) == 0 || asset_package_url_active(offers, 0, p->only_url))
         return 0;
     return problem_field(&r->problem, "body", "offer_url_id", "is not an active URL of offer %s",
                          PQgetvalue(offers, 0, 0));
@@ -78,7 +70,7 @@ static json_t *offers_json(request_t *r, const asset_package_t *p, const PGresul
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
         json_t *links = json_array(), *mine = json_array();
-        if (p->links)
+        if (asset_package_links_of(p, res, i))
             rc = link_selection_add_links(r, &p->link, res, i, p->only_url, p->include_urls, links);
         json_t *item = json_pack("{s:I, s:s, s:o, s:[], s:o}", "offer_id", (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10),
                                  "offer_name", PQgetvalue(res, i, 1), "tracking_links", links, "creatives",

@@ -435,3 +435,19 @@ test('a link too long for a QR code is in tracking-links.csv without images, and
   assert.equal(rows[1][5], link.redirect_url);
   assert.deepEqual(rows[1].slice(10), ['', '']);
 });
+
+test('a package of one offer URL that was archived since: the offer is still there, without links; its ZIP still whole', async () => {
+  const u = await api('POST', `/v1/offers/${s.o2.id}/urls`, { key: ADMIN, body: { name: 'Soon gone', destination_url: 'https://shop.example/gone' } });
+  assert.equal(u.status, 201, u.text);
+  const r = await make(s.a.key, { offers: [s.o2.id], offer_url_id: u.body.id, tracking_links: true, coupons: true });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.offers[0].tracking_links[0].offer_url_id, u.body.id);
+  assert.equal((await api('DELETE', `/v1/offers/${s.o2.id}/urls/${u.body.id}`, { key: ADMIN })).status, 204);
+  const g = await api('GET', `/v1/asset-packages/${r.body.id}`, { key: s.a.key });
+  assert.equal(g.status, 200, g.text);
+  assert.deepEqual(g.body.offers.map((o) => [o.offer_id, o.tracking_links.length]), [[s.o2.id, 0]]);
+  const z = await get(local(g.body.download_url));
+  assert.equal(z.status, 200);
+  const e = unpack(z.body);
+  assert.equal(csvRows(e['tracking-links.csv'].file).length, 1, 'the header alone');
+});
