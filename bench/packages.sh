@@ -53,31 +53,17 @@ JSON_T=$(tail -n1 <<<"$PKG")
 ID=$(head -n1 <<<"$PKG" | json .id)
 URL=$(head -n1 <<<"$PKG" | json .download_url)
 
-worker_pids() { pgrep -f "$BIN serve" || true; }
-rss_reset() {
-    RSS0=0
-    for p in $(worker_pids); do
-        echo 5 >"/proc/$p/clear_refs" 2>/dev/null || true
-        RSS0=$((RSS0 + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")))
-    done
-}
-rss_growth_mib() {
-    local peak=0 p
-    for p in $(worker_pids); do peak=$((peak + $(awk '/^VmHWM:/ {print $2}' "/proc/$p/status"))); done
-    awk -v a="$peak" -v b="$RSS0" 'BEGIN { printf "%.1f", (a - b) / 1024 }'
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 curl -fsS -o /dev/null "$URL" # warm-up: prepared statements, page cache
-rss_reset
+bench_rss_reset
 : >"$WORK/t.txt"
 for i in $(seq 1 "$RUNS"); do
     curl -fsS -o "$WORK/p.zip" -w '%{time_starttransfer} %{time_total} %{size_download}\n' "$URL" >>"$WORK/t.txt"
 done
-GROW=$(rss_growth_mib)
-TTFB=$(awk '{ print $1 * 1000 }' "$WORK/t.txt" | median)
-TOTAL=$(awk '{ print $2 }' "$WORK/t.txt" | median)
-MBS=$(awk '{ print $3 / $2 / 1e6 }' "$WORK/t.txt" | median)
+GROW=$(bench_rss_growth_mib)
+TTFB=$(awk '{ print $1 * 1000 }' "$WORK/t.txt" | bench_median)
+TOTAL=$(awk '{ print $2 }' "$WORK/t.txt" | bench_median)
+MBS=$(awk '{ print $3 / $2 / 1e6 }' "$WORK/t.txt" | bench_median)
 BYTES=$(awk 'END { print $3 }' "$WORK/t.txt")
 unzip -tq "$WORK/p.zip" >/dev/null && ZIPOK="unzip -t: ok" || ZIPOK="unzip -t: FAILED"
 ENTRIES=$(zipinfo -1 "$WORK/p.zip" | wc -l)
