@@ -57,6 +57,11 @@ static void decref(void *j)
     json_decref(j);
 }
 
+static void destroy_arena(void *a)
+{
+    arena_destroy(a);
+}
+
 static int write_to_response(void *ctx, const void *p, size_t n)
 {
     return resp_stream_write(ctx, p, n);
@@ -288,7 +293,7 @@ static int readme(pkg_zip_t *x)
     return rc;
 }
 
-/* A CSV entry of unknown size written by fn page by page (or by write_all). */
+/* A CSV entry of unknown size: the header row, then fn writes the rows page by page. */
 static int csv_entry(pkg_zip_t *x, const char *name, const char *const *header, size_t ncols, page_fn fn)
 {
     buf_t h;
@@ -347,6 +352,8 @@ int asset_package_download(request_t *r)
     if (resp_stream_begin(r, 200, "application/zip") < 0 || strcmp(r->method, "HEAD") == 0)
         return 0;
     x.page = arena_create(64 * 1024);
+    if (x.page) /* freed with the request: a problem recorded midway may point into it */
+        arena_cleanup_add(r->arena, destroy_arena, x.page);
     x.chunk = malloc(CREATIVE_ENTRY_CHUNK);
     x.z = zip_stream_new(write_to_response, r);
     int rc = x.page && x.chunk && x.z ? write_archive(&x) : -1;
@@ -354,8 +361,6 @@ int asset_package_download(request_t *r)
         log_msg(LOG_ERROR, "package %s: %s", p.id, x.z ? zip_stream_error(x.z) : "out of memory");
     zip_stream_free(x.z);
     free(x.chunk);
-    if (x.page)
-        arena_destroy(x.page);
     db_rollback(r->db);
     return rc;
 }
