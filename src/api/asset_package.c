@@ -50,13 +50,14 @@ static db_stmt_t GET = DB_STMT("SELECT p.id, p.partner_id, p.config, api_ts(p.cr
 static db_stmt_t PARTNER_NAME = DB_STMT("SELECT name FROM partners WHERE id = $1", 1, true);
 
 /* $1 the package's partner, $2 offers, $3 types (NULL: all). */
-static db_stmt_t CREATIVES = DB_STMT("SELECT " CREATIVE_COLUMNS "\n" CREATIVE_FROM " WHERE " CREATIVE_VISIBLE_TO_SCOPE "\n"
-                                     "   AND (c.file_sha256 IS NOT NULL OR c.html_code IS NOT NULL\n"
-                                     "        OR c.text_body IS NOT NULL)\n"
-                                     "   AND c.offer_id = ANY ($2::bigint[])\n"
-                                     "   AND ($3::text[] IS NULL OR c.type = ANY ($3::text[]))\n"
-                                     " ORDER BY c.offer_id, c.id",
-                                     3, true);
+static db_stmt_t CREATIVES =
+    DB_STMT("SELECT " CREATIVE_COLUMNS "\n" CREATIVE_FROM " WHERE " CREATIVE_VISIBLE_TO_SCOPE "\n"
+            "   AND (c.file_sha256 IS NOT NULL OR c.html_code IS NOT NULL\n"
+            "        OR c.text_body IS NOT NULL)\n"
+            "   AND c.offer_id = ANY ($2::bigint[])\n"
+            "   AND ($3::text[] IS NULL OR c.type = ANY ($3::text[]))\n"
+            " ORDER BY c.offer_id, c.id",
+            3, true);
 
 /* Validates obj (a JSON object) against specs, naming bad fields "<prefix>.<field>". 0 or -1. */
 static int validate_nested(request_t *r, const json_t *obj, const char *prefix, const field_spec_t *specs, size_t n,
@@ -90,7 +91,8 @@ static int parse_types(request_t *r, const field_value_t *v, asset_package_t *p,
     if (!v->present || v->is_null)
         return 0;
     if (!json_is_array(v->json) || json_array_size(v->json) == 0)
-        return problem_field(&r->problem, "body", "creatives.types", "must be null (all) or a non-empty array of types");
+        return problem_field(&r->problem, "body", "creatives.types",
+                             "must be null (all) or a non-empty array of types");
     json_t *out = json_array();
     buf_t b;
     buf_init(&b, 256);
@@ -105,8 +107,9 @@ static int parse_types(request_t *r, const field_value_t *v, asset_package_t *p,
         while (s && *k && strcmp(*k, s) != 0)
             k++;
         if (!s || !*k) {
-            rc = problem_field(&r->problem, "body", arena_printf(r->arena, "creatives.types[%zu]", i),
-                               "must be one of the creative types (image, html, email, text, video, document, archive)");
+            rc =
+                problem_field(&r->problem, "body", arena_printf(r->arena, "creatives.types[%zu]", i),
+                              "must be one of the creative types (image, html, email, text, video, document, archive)");
             continue;
         }
         size_t j;
@@ -237,8 +240,7 @@ int asset_package_load(request_t *r, const char *id, asset_package_t *p)
     return 0;
 }
 
-PGresult *asset_package_offers(request_t *r, arena_t *a, const asset_package_t *p, const char *after,
-                               const char *fetch)
+PGresult *asset_package_offers(request_t *r, arena_t *a, const asset_package_t *p, const char *after, const char *fetch)
 {
     return link_selection_offers(r, a, p->partner, p->ids, after, fetch);
 }

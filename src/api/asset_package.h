@@ -23,8 +23,8 @@
 #include "http/request.h"
 
 typedef struct {
-    const char *id;         /* SQL parameter; NULL before it is stored */
-    const char *partner;    /* SQL parameter of link.partner_id */
+    const char *id;      /* SQL parameter; NULL before it is stored */
+    const char *partner; /* SQL parameter of link.partner_id */
     const char *partner_name;
     const char *created_at; /* RFC 3339 */
     json_t *config;         /* the normalised configuration (owned by the arena's cleanups) */
@@ -33,8 +33,8 @@ typedef struct {
     size_t count;           /* ids' length */
     int64_t only_url;       /* offer_url_id, 0: none */
     bool links, include_urls, creatives, coupons;
-    link_request_t link;    /* kind and parameters of the links (also inserted into creatives) */
-    const char *types;      /* creative types as an SQL text[] literal; NULL: all */
+    link_request_t link; /* kind and parameters of the links (also inserted into creatives) */
+    const char *types;   /* creative types as an SQL text[] literal; NULL: all */
 } asset_package_t;
 
 /* Validates a request body (POST /v1/asset-packages) into p, with the config normalised and the

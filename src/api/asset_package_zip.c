@@ -18,8 +18,8 @@
 #include "api/resource.h"
 #include "api/signed_link.h"
 #include "db/db.h"
-#include "qr/qr_code.h"
 #include "http/response.h"
+#include "qr/qr_code.h"
 #include "util/csv_write.h"
 #include "util/log.h"
 #include "util/zip_name.h"
@@ -33,9 +33,9 @@
 /* The snapshot every part reads: the same offers, links and names in each pass. */
 static db_stmt_t SNAPSHOT = DB_STMT("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", 0, false);
 
-static const char *const LINK_COLUMNS[] = {"offer_id",     "offer",       "offer_url_id", "url_name",
-                                           "kind",         "redirect_url", "direct_url",   "impression_url",
-                                           "qr_png_url",   "qr_svg_url",   "qr_png_file",  "qr_svg_file"};
+static const char *const LINK_COLUMNS[] = {"offer_id",   "offer",        "offer_url_id", "url_name",
+                                           "kind",       "redirect_url", "direct_url",   "impression_url",
+                                           "qr_png_url", "qr_svg_url",   "qr_png_file",  "qr_svg_file"};
 #define LINK_NCOLUMNS (sizeof LINK_COLUMNS / sizeof LINK_COLUMNS[0])
 
 /* One archive being written. */
@@ -273,17 +273,19 @@ static int readme(pkg_zip_t *x)
                "Contents\r\n",
                p->id, signed_link_time(x->r, x->now), p->created_at, p->partner_name, p->partner);
     if (p->links)
-        buf_printf(&b, "  tracking-links.csv  one row per tracking link (%s): redirect, direct or impression and QR "
-                       "URLs, and the names of its QR images\r\n"
-                       "  qr/                 each link's redirect URL as a QR code, PNG (300 px) and SVG\r\n",
+        buf_printf(&b,
+                   "  tracking-links.csv  one row per tracking link (%s): redirect, direct or impression and QR "
+                   "URLs, and the names of its QR images\r\n"
+                   "  qr/                 each link's redirect URL as a QR code, PNG (300 px) and SVG\r\n",
                    p->link.kind);
     if (p->creatives)
         buf_printf(&b, "  creatives/<offer>/  the creatives of each offer: files as uploaded, HTML, e-mail and text "
                        "with your tracking link inserted\r\n");
     if (p->coupons)
         buf_printf(&b, "  coupons.csv         your coupon codes for these offers, with your tracking link\r\n");
-    buf_printf(&b, "\r\nOnly offers you may run at the time the archive was made are included.\r\n\r\n"
-                   "Parameters (as requested):\r\n%s\r\n",
+    buf_printf(&b,
+               "\r\nOnly offers you may run at the time the archive was made are included.\r\n\r\n"
+               "Parameters (as requested):\r\n%s\r\n",
                config ? config : "{}");
     free(config);
     int rc = zip_stream_entry_begin(x->z, "README.txt", (int64_t)b.len, x->now, true);

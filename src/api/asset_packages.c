@@ -72,9 +72,9 @@ static json_t *offers_json(request_t *r, const asset_package_t *p, const PGresul
         json_t *links = json_array(), *mine = json_array();
         if (asset_package_links_of(p, res, i))
             rc = link_selection_add_links(r, &p->link, res, i, p->only_url, p->include_urls, links);
-        json_t *item = json_pack("{s:I, s:s, s:o, s:[], s:o}", "offer_id", (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10),
-                                 "offer_name", PQgetvalue(res, i, 1), "tracking_links", links, "creatives",
-                                 "coupons", json_incref(mine));
+        json_t *item = json_pack(
+            "{s:I, s:s, s:o, s:[], s:o}", "offer_id", (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10),
+            "offer_name", PQgetvalue(res, i, 1), "tracking_links", links, "creatives", "coupons", json_incref(mine));
         json_array_append_new(offers, item);
         json_object_set(by_offer, PQgetvalue(res, i, 0), item);
         json_object_set_new(coupons, PQgetvalue(res, i, 0), mine);

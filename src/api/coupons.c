@@ -86,8 +86,9 @@ static db_stmt_t LIST_ALL = DB_STMT(COUPON_LIST_SQL("true", "c.id"), 8, true);
 static db_stmt_t LIST_OF_OFFER =
     DB_STMT(COUPON_LIST_SQL("c.offer_id = ANY (ARRAY[$2]::bigint[])", "c.offer_id, c.id"), 8, true);
 /* A partner's ($1) codes of the offers $9 (NULL: all), for asset packages (coupons_of_offers). */
-static db_stmt_t LIST_OF_OFFERS = DB_STMT(
-    COUPON_LIST_SQL("c.partner_id = $1 AND ($9::bigint[] IS NULL OR c.offer_id = ANY ($9::bigint[]))", "c.id"), 9, true);
+static db_stmt_t LIST_OF_OFFERS =
+    DB_STMT(COUPON_LIST_SQL("c.partner_id = $1 AND ($9::bigint[] IS NULL OR c.offer_id = ANY ($9::bigint[]))", "c.id"),
+            9, true);
 
 static db_stmt_t GET = DB_STMT("SELECT " COUPON_COLUMNS "\n"
                                "  FROM coupons c\n"

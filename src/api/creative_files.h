@@ -50,6 +50,7 @@ typedef struct {
 int creative_entry_plan(request_t *r, const PGresult *res, int row, const creative_view_t *v, creative_entry_t *e);
 /* Writes e as the entry `name` of z (blobs read from store through chunk, CREATIVE_ENTRY_CHUNK bytes).
  * Returns 0 or -1 (logged when a blob cannot be read). */
-int creative_entry_write(zip_stream_t *z, blob_store_t *store, const creative_entry_t *e, const char *name, char *chunk);
+int creative_entry_write(zip_stream_t *z, blob_store_t *store, const creative_entry_t *e, const char *name,
+                         char *chunk);
 
 #endif

@@ -170,4 +170,3 @@ int link_selection_add_links(request_t *r, const link_request_t *lp, const PGres
     json_decref(urls);
     return rc;
 }
-

@@ -68,8 +68,7 @@ typedef struct {
     size_t len;
 } image_t;
 
-qr_render_result_t qr_render(arena_t *a, const char *data, size_t len, const qr_options_t *o, buf_t *out,
-                             int *min_size)
+qr_render_result_t qr_render(arena_t *a, const char *data, size_t len, const qr_options_t *o, buf_t *out, int *min_size)
 {
     qr_matrix_t m;
     qr_encode_result_t enc = qr_encode(a, data, len, o->ecc, &m);
@@ -120,8 +119,7 @@ static int draw(request_t *r, const char *data, size_t len, const qr_options_t *
     if (rc == QR_RENDER_TOO_SMALL) {
         problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "The image is too small for this QR code.");
         return problem_field(&r->problem, "query", "size",
-                             "must be at least %d pixels: this code is %d modules wide including the margin", min,
-                             min);
+                             "must be at least %d pixels: this code is %d modules wide including the margin", min, min);
     }
     if (rc != QR_RENDER_OK)
         return problem_set(&r->problem, PROBLEM_INTERNAL, "The image could not be drawn.");

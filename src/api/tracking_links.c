@@ -183,8 +183,9 @@ int tracking_links_create(request_t *r)
     if (!res)
         return -1;
     json_t *data = json_array();
+    bool include_urls = v[F_INCLUDE_URLS].present && v[F_INCLUDE_URLS].b;
     for (int i = 0; i < page_rows(res, &pg); i++) {
-        if (link_selection_add_links(r, &lp, res, i, only_url, v[F_INCLUDE_URLS].present && v[F_INCLUDE_URLS].b, data) < 0) {
+        if (link_selection_add_links(r, &lp, res, i, only_url, include_urls, data) < 0) {
             json_decref(data);
             return -1;
         }
