@@ -44,20 +44,6 @@ for i in $(seq 1 "$N"); do
 done
 cat "$WORK"/files/clip-*.mp4 >"$WORK/static/files/all.bin"
 
-worker_pids() { pgrep -f "$BIN serve" || true; }
-rss_reset() { # clears the workers' peak and remembers their RSS (KiB)
-    RSS0=0
-    for p in $(worker_pids); do
-        echo 5 >"/proc/$p/clear_refs" 2>/dev/null || true
-        RSS0=$((RSS0 + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")))
-    done
-}
-rss_growth_mib() { # the sum over workers of (peak - RSS before), in MiB
-    local peak=0 p
-    for p in $(worker_pids); do peak=$((peak + $(awk '/^VmHWM:/ {print $2}' "/proc/$p/status"))); done
-    awk -v a="$peak" -v b="$RSS0" 'BEGIN { printf "%.1f", (a - b) / 1024 }'
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # pair URL_A ARGS_A URL_B: downloads A (with the curl args in ARGS_A, word-split) and B in turn,
 # RUNS times each, interleaved so that both see the same machine; sets MBS_A and MBS_B to the median
 # MB/s of each (bytes / total time of the transfer, connection included).
@@ -70,14 +56,14 @@ pair() {
         curl -fsS -o /dev/null -w '%{size_download} %{time_total}\n' $args "$a" >>"$WORK/a.txt"
         curl -fsS -o /dev/null -w '%{size_download} %{time_total}\n' "$b" >>"$WORK/b.txt"
     done
-    MBS_A=$(awk '{ print $1 / $2 / 1e6 }' "$WORK/a.txt" | median)
-    MBS_B=$(awk '{ print $1 / $2 / 1e6 }' "$WORK/b.txt" | median)
+    MBS_A=$(awk '{ print $1 / $2 / 1e6 }' "$WORK/a.txt" | bench_median)
+    MBS_B=$(awk '{ print $1 / $2 / 1e6 }' "$WORK/b.txt" | bench_median)
 }
 
 echo "bench/creatives.sh — $(date -u +%FT%TZ), $(nproc) cores, $N creatives x $MIB MiB, median of $RUNS runs"
-rss_reset
+bench_rss_reset
 pair "$BASE/v1/creatives/download?offer_id=$OFFER" "-H X-Api-Key:$KEY" "http://127.0.0.1:$SPORT/files/all.bin"
-GROW1=$(rss_growth_mib)
+GROW1=$(bench_rss_growth_mib)
 ALL=$MBS_A STATIC=$MBS_B
 curl -fsS -o "$WORK/all.zip" -H "Authorization: Bearer $KEY" "$BASE/v1/creatives/download?offer_id=$OFFER"
 unzip -tq "$WORK/all.zip" >/dev/null && ZIPOK="unzip -t: ok" || ZIPOK="unzip -t: FAILED"
@@ -87,11 +73,11 @@ echo "   workers' peak RSS growth during Download All: $GROW1 MiB (target <= 16)
 
 make_file "$WORK/big.mp4" "$UPLOAD_MIB"
 cp "$WORK/big.mp4" "$WORK/static/files/big.mp4"
-rss_reset
+bench_rss_reset
 UP=$(curl -fsS -o "$WORK/up.json" -w '%{time_total}' -H "Authorization: Bearer $ADMIN_KEY" \
     -F "metadata={\"offer_id\":$OFFER,\"name\":\"big\",\"type\":\"video\"};type=application/json" \
     -F "file=@$WORK/big.mp4" "$BASE/v1/creatives")
-GROW2=$(rss_growth_mib)
+GROW2=$(bench_rss_growth_mib)
 ID=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).id)' "$WORK/up.json")
 printf '2. upload of %s MiB (multipart)          %8.2f s (%.1f MB/s)   workers'"'"' peak RSS growth %s MiB (target <= 16)\n' \
     "$UPLOAD_MIB" "$UP" "$(awk -v t="$UP" -v m="$UPLOAD_MIB" 'BEGIN { print m * 1.048576 / t }')" "$GROW2"

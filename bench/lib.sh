@@ -87,3 +87,22 @@ bench_stack_up() {
     stack_nginx_start "127.0.0.1:$port"
     stack_wait_ready "$BASE"
 }
+
+# The workers' memory during a transfer (needs BIN): bench_rss_reset clears their peak RSS
+# (/proc/PID/clear_refs) and remembers their RSS; bench_rss_growth_mib prints the sum over workers of
+# (peak - RSS before), in MiB.
+bench_worker_pids() { pgrep -f "$BIN serve" || true; }
+bench_rss_reset() {
+    RSS0=0
+    for p in $(bench_worker_pids); do
+        echo 5 >"/proc/$p/clear_refs" 2>/dev/null || true
+        RSS0=$((RSS0 + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")))
+    done
+}
+bench_rss_growth_mib() {
+    local peak=0 p
+    for p in $(bench_worker_pids); do peak=$((peak + $(awk '/^VmHWM:/ {print $2}' "/proc/$p/status"))); done
+    awk -v a="$peak" -v b="$RSS0" 'BEGIN { printf "%.1f", (a - b) / 1024 }'
+}
+# bench_median: the median of the numbers on stdin, one a line.
+bench_median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

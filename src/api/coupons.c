@@ -85,6 +85,10 @@ static db_stmt_t LIST_ALL = DB_STMT(COUPON_LIST_SQL("true", "c.id"), 8, true);
  * evenly over it: 33 ms a page for an offer whose codes came after 100 000 of another, 0.2 ms now. */
 static db_stmt_t LIST_OF_OFFER =
     DB_STMT(COUPON_LIST_SQL("c.offer_id = ANY (ARRAY[$2]::bigint[])", "c.offer_id, c.id"), 8, true);
+/* A partner's ($1) codes of the offers $9 (NULL: all), for asset packages (coupons_of_offers). */
+static db_stmt_t LIST_OF_OFFERS =
+    DB_STMT(COUPON_LIST_SQL("c.partner_id = $1 AND ($9::bigint[] IS NULL OR c.offer_id = ANY ($9::bigint[]))", "c.id"),
+            9, true);
 
 static db_stmt_t GET = DB_STMT("SELECT " COUPON_COLUMNS "\n"
                                "  FROM coupons c\n"
@@ -486,6 +490,41 @@ int coupons_export_url(request_t *r)
     return signed_link_respond(r, "/v1/coupons/export.csv");
 }
 
+/* Writes the CSV header, then the rows of res (the first batch, in arena batch) and of every batch
+ * after it (stmt with params, params[6] the keyset), to write(ctx). Returns 0 or -1. */
+static int csv_stream(request_t *r, db_stmt_t *stmt, const char **params, arena_t *batch, const PGresult *res,
+                      coupons_write_fn write, void *ctx)
+{
+    buf_t out;
+    buf_init(&out, (size_t)EXPORT_BATCH * EXPORT_ROW_MAX);
+    char after[24]; /* the last id of a batch */
+    int rc = 0;
+    for (size_t i = 0; i < EXPORT_NCOLUMNS && rc == 0; i++)
+        rc = csv_write_field(&out, EXPORT_COLUMNS[i], i == 0);
+    rc = rc == 0 ? csv_write_end_row(&out) : rc;
+    rc = rc == 0 ? write(ctx, buf_ptr(&out), out.len) : rc;
+    while (rc == 0) {
+        int n = PQntuples(res);
+        rc = csv_rows(r, batch, res, n, &out) == BUF_OK ? write(ctx, buf_ptr(&out), out.len) : -1;
+        if (rc < 0 || n < EXPORT_BATCH)
+            break;
+        /* The next batch starts after this one's last id (keyset), in a fresh arena. */
+        snprintf(after, sizeof after, "%s", PQgetvalue(res, n - 1, 0));
+        params[6] = after;
+        arena_reset(batch);
+        res = db_exec(r->db, batch, stmt, params, &r->problem);
+        if (!res)
+            rc = -1; /* after the headers: the answer is cut off (see resp_stream_abort) */
+    }
+    buf_free(&out);
+    return rc;
+}
+
+static int write_to_response(void *ctx, const void *p, size_t n)
+{
+    return resp_stream_write(ctx, p, n);
+}
+
 int coupons_export(request_t *r)
 {
     coupon_filters_t f;
@@ -506,28 +545,41 @@ int coupons_export(request_t *r)
         arena_destroy(batch);
         return 0;
     }
-    buf_t out;
-    buf_init(&out, (size_t)EXPORT_BATCH * EXPORT_ROW_MAX);
-    char after[24]; /* the last id of a batch */
-    int rc = 0;
-    for (size_t i = 0; i < EXPORT_NCOLUMNS && rc == 0; i++)
-        rc = csv_write_field(&out, EXPORT_COLUMNS[i], i == 0);
-    rc = rc == 0 ? csv_write_end_row(&out) : rc;
-    rc = rc == 0 ? resp_stream_write(r, buf_ptr(&out), out.len) : rc;
-    while (rc == 0) {
-        int n = PQntuples(res);
-        rc = csv_rows(r, batch, res, n, &out) == BUF_OK ? resp_stream_write(r, buf_ptr(&out), out.len) : -1;
-        if (rc < 0 || n < EXPORT_BATCH)
-            break;
-        /* The next batch starts after this one's last id (keyset), in a fresh arena. */
-        snprintf(after, sizeof after, "%s", PQgetvalue(res, n - 1, 0));
-        params[6] = after;
-        arena_reset(batch);
-        res = db_exec(r->db, batch, list_stmt(&f), params, &r->problem);
-        if (!res)
-            rc = -1; /* after the headers: the answer is cut off (see resp_stream_abort) */
-    }
-    buf_free(&out);
+    int rc = csv_stream(r, list_stmt(&f), params, batch, res, write_to_response, r);
     arena_destroy(batch);
     return rc;
+}
+
+/* --- for asset packages ------------------------------------------------------------------- */
+
+int coupons_export_of_offers(request_t *r, const char *partner, const char *offers, coupons_write_fn write, void *ctx)
+{
+    arena_t *batch = arena_create(64 * 1024); /* as coupons_export */
+    const char *params[] = {partner, NULL, NULL, NULL, NULL, NULL, "0", id_param(r, EXPORT_BATCH), offers};
+    PGresult *res = db_exec(r->db, batch, &LIST_OF_OFFERS, params, &r->problem);
+    int rc = res ? csv_stream(r, &LIST_OF_OFFERS, params, batch, res, write, ctx) : -1;
+    arena_destroy(batch);
+    return rc;
+}
+
+int coupons_of_offers(request_t *r, const char *partner, const char *offers, json_t *by_offer)
+{
+    const char *params[] = {partner, NULL, NULL, NULL, NULL, NULL, "0", id_param(r, EXPORT_BATCH), offers};
+    for (;;) {
+        PGresult *res = db_exec(r->db, r->arena, &LIST_OF_OFFERS, params, &r->problem);
+        if (!res)
+            return -1;
+        int n = PQntuples(res);
+        for (int i = 0; i < n; i++) {
+            json_t *list = json_object_get(by_offer, cell(res, i, "offer_id"));
+            json_t *c = list ? coupon_json(r, res, i) : NULL;
+            if (list && !c)
+                return -1;
+            if (c)
+                json_array_append_new(list, c); /* steals c */
+        }
+        if (n < EXPORT_BATCH)
+            return 0;
+        params[6] = cell(res, n - 1, "id");
+    }
 }

@@ -12,6 +12,9 @@
 #ifndef TRACKGEN_COUPONS_H
 #define TRACKGEN_COUPONS_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "http/request.h"
 
 extern const char *const COUPON_LIST_QUERY[];   /* limit, cursor and the filters */
@@ -43,6 +46,16 @@ int coupons_dates_problem(request_t *r, size_t line);
  * that follow keep their index plans (with the statistics of a small table, an export of the new
  * rows became a sequential scan per batch: 14 s instead of 2 s for 100 000 rows). Returns 0 or -1. */
 int coupons_analyze_after(request_t *r, long n);
+
+/* For asset packages: the codes partner (SQL parameter) sees in GET /v1/coupons, of the offers
+ * offers (SQL array literal, NULL: every offer it may run). */
+typedef int (*coupons_write_fn)(void *ctx, const void *p, size_t n);
+/* Writes them as GET /v1/coupons/export.csv does (header, then rows by id) to write(ctx),
+ * batch by batch (memory bounded). Returns 0 or -1 (problem recorded on a database error). */
+int coupons_export_of_offers(request_t *r, const char *partner, const char *offers, coupons_write_fn write, void *ctx);
+/* Appends each, as GET /v1/coupons shows it, to the array by_offer["<offer_id>"] (codes of offers
+ * without an array there are skipped). Returns 0 or -1 with the problem recorded. */
+int coupons_of_offers(request_t *r, const char *partner, const char *offers, json_t *by_offer);
 
 /* SQL: microseconds since the epoch (bigint parameter or column) as a timestamptz. */
 #define COUPON_MICROS_TS(x) "(timestamptz 'epoch' + (" x ")::bigint * interval '1 microsecond')"

@@ -25,7 +25,6 @@
 #include "util/zip_name.h"
 #include "util/zip_stream.h"
 
-#define READ_CHUNK (64 * 1024)
 #define MANIFEST_MAX (CREATIVES_DOWNLOAD_MAX * 12 * 1024) /* a row is well under 12 KiB (its link <= 8 KiB) */
 
 const char *const CREATIVE_DOWNLOAD_QUERY[] = {"offer_id", "ids",  "kind", "source_id", "sub1",
@@ -249,13 +248,29 @@ static const char *entry_extension(request_t *r, const PGresult *res, int row)
     return "bin";
 }
 
-/* One entry of the archive: its name, and its bytes (a blob, or a generated body). */
+int creative_entry_plan(request_t *r, const PGresult *res, int row, const creative_view_t *v, creative_entry_t *e)
+{
+    memset(e, 0, sizeof *e);
+    const char *ext = NULL;
+    e->blob = creative_value(res, row, "file_sha256");
+    if (e->blob) {
+        e->content = creative_value(res, row, "file_content_type");
+        ext = entry_extension(r, res, row);
+        e->size = strtoll(creative_value(res, row, "file_size_raw"), NULL, 10);
+    } else if (!(e->body = creative_code_body(r, res, row, v, &e->content, &ext)))
+        return -1;
+    else
+        e->size = (int64_t)strlen(e->body);
+    e->file = arena_printf(r->arena, "%s.%s", creative_value(res, row, "name"), ext);
+    e->mtime = (time_t)strtoll(creative_value(res, row, "updated_epoch"), NULL, 10);
+    return 0;
+}
+
+/* One entry of the archive: its name, its bytes, and the creative as creative_json shows it. */
 typedef struct {
     char name[ZIP_NAME_MAX + 1];
-    const char *blob;    /* stored file's hex, or NULL */
-    const char *body;    /* generated code, or NULL */
-    const char *content; /* media type */
-    json_t *item;        /* the creative as creative_json shows it (for the manifest) */
+    creative_entry_t c;
+    json_t *item; /* for the manifest */
 } entry_t;
 
 /* Names every entry and builds creatives.csv (into manifest). Returns 0 or -1 (problem recorded). */
@@ -277,17 +292,11 @@ static int plan_entries(request_t *r, const PGresult *res, const creative_view_t
             rc = -1;
             break;
         }
-        x->blob = creative_value(res, i, "file_sha256");
-        const char *ext = NULL;
-        if (x->blob) {
-            x->content = creative_value(res, i, "file_content_type");
-            ext = entry_extension(r, res, i);
-        } else if (!(x->body = creative_code_body(r, res, i, v, &x->content, &ext))) {
+        if (creative_entry_plan(r, res, i, v, &x->c) < 0) {
             rc = -1;
             break;
         }
-        const char *file = arena_printf(r->arena, "%s.%s", creative_value(res, i, "name"), ext);
-        if (zip_names_unique(names, creative_value(res, i, "offer_name"), file, x->name) < 0) {
+        if (zip_names_unique(names, creative_value(res, i, "offer_name"), x->c.file, x->name) < 0) {
             rc = problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE, NULL);
             break;
         }
@@ -300,8 +309,8 @@ static int plan_entries(request_t *r, const PGresult *res, const creative_view_t
             creative_value(res, i, "offer_name"),
             creative_value(res, i, "name"),
             creative_value(res, i, "type"),
-            x->content,
-            x->blob ? creative_value(res, i, "file_size_raw") : arena_printf(r->arena, "%zu", strlen(x->body)),
+            x->c.content,
+            arena_printf(r->arena, "%" PRId64, x->c.size),
             json_is_integer(w) ? arena_printf(r->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(w)) : NULL,
             json_is_integer(h) ? arena_printf(r->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(h)) : NULL,
             x->name,
@@ -327,7 +336,7 @@ static int copy_blob(blob_store_t *store, zip_stream_t *z, const char *hex, char
     }
     ssize_t n;
     int rc = 0;
-    while (rc == 0 && (n = read(fd, chunk, READ_CHUNK)) != 0) {
+    while (rc == 0 && (n = read(fd, chunk, CREATIVE_ENTRY_CHUNK)) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
         rc = n < 0 ? -1 : zip_stream_entry_write(z, chunk, (size_t)n);
@@ -336,26 +345,26 @@ static int copy_blob(blob_store_t *store, zip_stream_t *z, const char *hex, char
     return rc;
 }
 
+int creative_entry_write(zip_stream_t *z, blob_store_t *store, const creative_entry_t *e, const char *name, char *chunk)
+{
+    int rc = zip_stream_entry_begin(z, name, e->size, e->mtime, zip_stream_worth_compressing(e->content));
+    if (rc == 0)
+        rc = e->blob ? copy_blob(store, z, e->blob, chunk) : zip_stream_entry_write(z, e->body, (size_t)e->size);
+    return rc == 0 ? zip_stream_entry_end(z) : rc;
+}
+
 /* Streams the archive: the manifest, then every entry. Returns 0, or -1 (the answer is cut off). */
 static int write_archive(request_t *r, blob_store_t *store, const PGresult *res, entry_t *e, const buf_t *manifest)
 {
     zip_stream_t *z = zip_stream_new(write_to_response, r);
-    char *chunk = malloc(READ_CHUNK);
+    char *chunk = malloc(CREATIVE_ENTRY_CHUNK);
     time_t now = time(NULL);
     int rc = z && chunk ? 0 : -1;
     rc = rc == 0 ? zip_stream_entry_begin(z, "creatives.csv", (int64_t)manifest->len, now, true) : rc;
     rc = rc == 0 ? zip_stream_entry_write(z, buf_ptr(manifest), manifest->len) : rc;
     rc = rc == 0 ? zip_stream_entry_end(z) : rc;
-    for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
-        time_t mtime = (time_t)strtoll(creative_value(res, i, "updated_epoch"), NULL, 10);
-        int64_t size =
-            e[i].blob ? strtoll(creative_value(res, i, "file_size_raw"), NULL, 10) : (int64_t)strlen(e[i].body);
-        rc = zip_stream_entry_begin(z, e[i].name, size, mtime, zip_stream_worth_compressing(e[i].content));
-        if (rc == 0)
-            rc = e[i].blob ? copy_blob(store, z, e[i].blob, chunk)
-                           : zip_stream_entry_write(z, e[i].body, strlen(e[i].body));
-        rc = rc == 0 ? zip_stream_entry_end(z) : rc;
-    }
+    for (int i = 0; i < PQntuples(res) && rc == 0; i++)
+        rc = creative_entry_write(z, store, &e[i].c, e[i].name, chunk);
     rc = rc == 0 ? zip_stream_finish(z) : rc;
     if (rc < 0 && z)
         log_msg(LOG_ERROR, "download all: %s", zip_stream_error(z));

@@ -35,24 +35,39 @@ const char *creative_value(const PGresult *res, int row, const char *name)
     return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
 }
 
-int creative_view_parse(request_t *r, creative_view_t *v)
+/* Carries kind (NULL: not given, "click") and the set link parameters into v's signed URL parameters. */
+static void view_params(creative_view_t *v, const char *kind)
 {
-    memset(v, 0, sizeof *v);
-    int bad = query_enum(r, "kind", KINDS, &v->link.kind);
-    bad |= link_params_from_query(r, &v->link.params);
-    if (bad)
-        return -1;
-    if (v->link.kind)
-        v->params[v->nparams++] = (signed_url_param_t){"kind", v->link.kind, strlen(v->link.kind)};
-    else
-        v->link.kind = "click";
+    if (kind)
+        v->params[v->nparams++] = (signed_url_param_t){"kind", kind, strlen(kind)};
+    v->link.kind = kind ? kind : "click";
     for (int i = 0; i < LINK_PARAM_COUNT; i++)
         if (v->link.params.values[i])
             v->params[v->nparams++] =
                 (signed_url_param_t){LINK_PARAM_NAMES[i], v->link.params.values[i], strlen(v->link.params.values[i])};
+}
+
+int creative_view_parse(request_t *r, creative_view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    const char *kind;
+    int bad = query_enum(r, "kind", KINDS, &kind);
+    bad |= link_params_from_query(r, &v->link.params);
+    if (bad)
+        return -1;
+    view_params(v, kind);
     v->link.partner_id = r->who.partner_id;
     v->partner = r->who.role == ROLE_PARTNER;
     return 0;
+}
+
+void creative_view_for_link(creative_view_t *v, const link_request_t *lp)
+{
+    memset(v, 0, sizeof *v);
+    v->link.params = lp->params;
+    view_params(v, lp->kind);
+    v->link.partner_id = lp->partner_id;
+    v->partner = true;
 }
 
 /* The partner's link of the given kind for the creative's offer and URL, as link generation gives it. */

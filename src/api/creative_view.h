@@ -61,6 +61,9 @@ extern const char *const CREATIVE_LINK_QUERY[];
 
 /* Reads kind, source_id and sub1…sub5 from the query. Returns 0, or -1 with every bad one recorded. */
 int creative_view_parse(request_t *r, creative_view_t *v);
+/* The view of creatives with partner lp->partner_id's links of lp's kind and parameters inserted
+ * (lp->kind NULL: click), whoever the caller is (asset packages). lp's strings are borrowed. */
+void creative_view_for_link(creative_view_t *v, const link_request_t *lp);
 /* Row `row` of a CREATIVE_COLUMNS result as the API shows it to the caller: internal columns
  * dropped; for partners html_code/text_body with the links inserted and tracking_link (the object
  * POST /v1/tracking-links returns); download_url and thumbnail_url (signed, or null) and

@@ -13,7 +13,8 @@
 #include "http/response.h"
 #include "util/text.h"
 
-static const char *const TYPES[] = {"image", "html", "email", "text", "video", "document", "archive", NULL};
+const char *const CREATIVE_TYPES[] = {"image", "html", "email", "text", "video", "document", "archive", NULL};
+#define TYPES CREATIVE_TYPES
 static const char *const STATUSES[] = {"active", "paused", "archived", NULL};
 static const char *const VISIBILITIES[] = {"public", "private", NULL};
 

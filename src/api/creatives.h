@@ -13,6 +13,7 @@
 #include "api/validate.h"
 #include "http/request.h"
 
+extern const char *const CREATIVE_TYPES[]; /* the creative types, NULL-terminated */
 extern const char *const CREATIVE_LIST_QUERY[];
 extern const char *const CREATIVE_GET_QUERY[];
 

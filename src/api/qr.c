@@ -68,34 +68,61 @@ typedef struct {
     size_t len;
 } image_t;
 
+qr_render_result_t qr_render(arena_t *a, const char *data, size_t len, const qr_options_t *o, buf_t *out, int *min_size)
+{
+    qr_matrix_t m;
+    qr_encode_result_t enc = qr_encode(a, data, len, o->ecc, &m);
+    if (enc != QR_ENCODED)
+        return enc == QR_TOO_LONG ? QR_RENDER_TOO_LONG : QR_RENDER_BAD_INPUT;
+    int px = qr_module_pixels(&m, o);
+    if (px < 1) {
+        if (min_size)
+            *min_size = qr_min_size(&m, o);
+        return QR_RENDER_TOO_SMALL;
+    }
+    pthread_once(&drawing_once, drawing_init);
+    while (sem_wait(&drawing_slots) != 0)
+        ; /* EINTR */
+    int rc = o->format == QR_FORMAT_SVG ? qr_svg_write(&m, o, px, out) : qr_png_write(&m, o, px, out);
+    sem_post(&drawing_slots);
+    return rc < 0 ? QR_RENDER_FAILED : QR_RENDER_OK;
+}
+
+void qr_render_defaults(qr_options_t *o, qr_format_t format)
+{
+    query_t none;
+    memset(&none, 0, sizeof none);
+    problem_t p;
+    memset(&p, 0, sizeof p);
+    qr_options_parse(&none, o, &p); /* no parameters: the defaults, never an error */
+    o->format = format;
+}
+
 /* Encodes and draws into *img, or records why not. */
 static int draw(request_t *r, const char *data, size_t len, const qr_options_t *o, const char *data_field, image_t *img)
 {
-    qr_matrix_t m;
-    qr_encode_result_t enc = qr_encode(r->arena, data, len, o->ecc, &m);
-    if (enc == QR_TOO_LONG) {
+    buf_t b;
+    buf_init(&b, QR_IMAGE_MAX);
+    int min = 0;
+    qr_render_result_t rc = qr_render(r->arena, data, len, o, &b, &min);
+    if (rc != QR_RENDER_OK)
+        buf_free(&b);
+    if (rc == QR_RENDER_TOO_LONG) {
         problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "The data does not fit in a QR code at ECC level %c.", o->ecc);
         return problem_field(&r->problem, "query", data_field,
                              "is %zu bytes: too long for a QR code at ECC level %c, which holds at most %zu bytes of "
                              "text (use a lower ecc level or shorter data)",
                              len, o->ecc, qr_capacity_bytes(o->ecc));
     }
-    if (enc != QR_ENCODED)
+    if (rc == QR_RENDER_BAD_INPUT)
         return problem_field(&r->problem, "query", data_field, "cannot be encoded");
-    int px = qr_module_pixels(&m, o);
-    if (px < 1) {
+    if (rc == QR_RENDER_TOO_SMALL) {
         problem_set(&r->problem, PROBLEM_UNPROCESSABLE, "The image is too small for this QR code.");
         return problem_field(&r->problem, "query", "size",
-                             "must be at least %d pixels: this code is %d modules wide including the margin",
-                             qr_min_size(&m, o), qr_min_size(&m, o));
+                             "must be at least %d pixels: this code is %d modules wide including the margin", min, min);
     }
-    buf_t b;
-    buf_init(&b, QR_IMAGE_MAX);
-    int rc = o->format == QR_FORMAT_SVG ? qr_svg_write(&m, o, px, &b) : qr_png_write(&m, o, px, &b);
-    if (rc < 0) {
-        buf_free(&b);
+    if (rc != QR_RENDER_OK)
         return problem_set(&r->problem, PROBLEM_INTERNAL, "The image could not be drawn.");
-    }
     char *bytes = buf_take(&b, &img->len);
     arena_cleanup_add(r->arena, free, bytes); /* freed with the request, after the answer is sent */
     img->data = bytes;
@@ -112,12 +139,7 @@ static int respond_image(request_t *r, const char *data, size_t len, const qr_op
     if (resp_cache(r, image_etag(r, data, len, o), cache))
         return resp_empty(r, 304);
     image_t img = {NULL, 0};
-    pthread_once(&drawing_once, drawing_init);
-    while (sem_wait(&drawing_slots) != 0)
-        ; /* EINTR */
-    int rc = draw(r, data, len, o, data_field, &img);
-    sem_post(&drawing_slots);
-    if (rc < 0)
+    if (draw(r, data, len, o, data_field, &img) < 0)
         return -1;
     if ((o->download &&
          resp_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", filename, EXTENSION[o->format]) < 0) ||

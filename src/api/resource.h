@@ -42,6 +42,9 @@ int page_rows(const PGresult *res, const page_t *pg);
 /* Answers {data, next_cursor} for items the caller built from the page's rows (steals data); the
  * cursor carries the text of key_column in the page's last row. */
 int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column);
+/* page_envelope's next_cursor alone (a new reference: the cursor text, or JSON null on the last
+ * page), for answers shaped otherwise; NULL with a 500 recorded. */
+json_t *page_next_cursor(request_t *r, const PGresult *res, const page_t *pg, const char *key_column);
 
 /* Reads an optional enum query parameter; *out stays NULL when absent. Returns 0 or -1. */
 int query_enum(request_t *r, const char *name, const char *const *values, const char **out);

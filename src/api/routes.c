@@ -6,6 +6,8 @@
 #include "api/routes.h"
 
 #include "api/api_keys.h"
+#include "api/asset_package_zip.h"
+#include "api/asset_packages.h"
 #include "api/clicks.h"
 #include "api/coupon_import.h"
 #include "api/coupon_pool.h"
@@ -96,6 +98,14 @@ static const route_t ROUTES[] = {
     {"GET", "/v1/creatives/{creative_id}/partners", creative_access_list, ROUTE_ADMIN, PAGE},
     {"PUT", "/v1/creatives/{creative_id}/partners/{partner_id}", creative_access_grant, ROUTE_ADMIN, NULL},
     {"DELETE", "/v1/creatives/{creative_id}/partners/{partner_id}", creative_access_revoke, ROUTE_ADMIN, NULL},
+
+    /* asset packages */
+    {"GET", "/v1/asset-packages", asset_packages_list, ROUTE_ANY_KEY, PAGE},
+    {"POST", "/v1/asset-packages", asset_packages_create, ROUTE_ANY_KEY, ASSET_PACKAGE_CREATE_QUERY},
+    {"GET", "/v1/asset-packages/{package_id}", asset_packages_get, ROUTE_ANY_KEY, PAGE},
+    {"GET", "/v1/asset-packages/{package_id}/download", asset_package_download,
+     ROUTE_ANY_KEY | ROUTE_SIGNED | ROUTE_HEAVY, NULL},
+    {"GET", "/v1/asset-packages/{package_id}/download-url", asset_package_download_url, ROUTE_ANY_KEY, NULL},
 
     {"GET", "/v1/partners", partners_list, ROUTE_ADMIN, PARTNER_LIST},
     {"POST", "/v1/partners", partners_create, ROUTE_ADMIN, NULL},
