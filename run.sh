@@ -21,6 +21,7 @@ fi
 deploy/install-deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTRACKGEN_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc)" >/dev/null
+web/build.sh >/dev/null # the partner portal, served at /
 BIN=$ROOT/build/trackgen
 
 stack_secret

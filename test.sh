@@ -47,10 +47,15 @@ set +e
 tests/client/check.sh; record $?
 set -e
 
+step "partner portal: web/build.sh (types generated from the spec, tsc --strict, esbuild)"
+set +e
+web/build.sh; record $?
+set -e
+
 step "integration test dependencies (npm)"
 (cd tests/integration && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
 
-step "integration tests (nginx → ASan/UBSan workers → PostgreSQL; OpenAPI lint and response validation)"
+step "integration tests (nginx → ASan/UBSan workers → PostgreSQL; OpenAPI lint and response validation; the portal in Chromium)"
 set +e
 tests/integration/run.sh "$ROOT/build-asan/trackgen"; record $?
 set -e

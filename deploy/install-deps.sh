@@ -9,10 +9,12 @@ set -euo pipefail
 want=(build-essential cmake pkg-config curl ca-certificates libfcgi-dev libpq-dev libjansson-dev libssl-dev
       libqrencode-dev libpng-dev libarchive-dev libvips-dev libcsv-dev postgresql nginx-light)
 case "${1:-run}" in
-    test)  want+=(libcmocka-dev libcurl4-openssl-dev zbar-tools librsvg2-bin clang libclang-rt-14-dev clang-format libvips-tools unzip python3) ;;
+    test)  want+=(libcmocka-dev libcurl4-openssl-dev zbar-tools librsvg2-bin clang libclang-rt-14-dev clang-format libvips-tools unzip python3
+                  chromium) ;;
     bench) want+=(wrk nghttp2-client qrencode zbar-tools) ;;
 esac
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { [ "${1:-run}" = test ] && want+=(nodejs npm); }
+# Node.js and npm build the partner portal (web/build.sh) for run and test alike.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
 
 missing=()
 for p in "${want[@]}"; do

@@ -210,6 +210,20 @@ stack_body_cap() {
     echo $((cap + 1024 * 1024))
 }
 
+# stack_web_alt_server API_LISTEN: with TRACKGEN_WEB_ALT_LISTEN set, a second server serving only the
+# portal on that address, calling the API on API_LISTEN from this other origin (so CORS is used the
+# way an integrator's own single-page app meets it: open it as http://ALT/?api=http://API_LISTEN).
+# One sed replacement (lines joined by '\n'); empty without the variable.
+stack_web_alt_server() {
+    [ -n "${TRACKGEN_WEB_ALT_LISTEN:-}" ] || return 0
+    local api="http://$1" csp
+    csp="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' $api data:; connect-src $api; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    printf '%s\\n' "    server {" "        listen $TRACKGEN_WEB_ALT_LISTEN;" \
+        "        location = / { root $STACK_ROOT/web/dist; try_files /index.html =404; add_header Cache-Control \"no-cache\" always; add_header Content-Security-Policy \"$csp\" always; add_header X-Content-Type-Options nosniff always; }" \
+        "        location /assets/ { root $STACK_ROOT/web/dist; add_header Cache-Control \"public, max-age=31536000, immutable\" always; }" \
+        "        location / { return 404; }" "    }"
+}
+
 # stack_nginx_start LISTEN (e.g. 127.0.0.1:8080). NGINX_UPSTREAM_KEEPALIVE=N turns on upstream
 # keep-alive with N kept connections (for measurements; see deploy/nginx.conf.template).
 # TRACKGEN_TRUSTED_PROXIES: the load balancers whose X-Forwarded-For gives the client address.
@@ -227,7 +241,8 @@ stack_nginx_start() {
         -e "s|@CLIENT_MAX_BODY@|$(stack_client_max_body)|" \
         -e "s|@MAX_UPLOAD_BODY@|$(stack_body_cap "${TRACKGEN_MAX_UPLOAD:-}" 67108864)|" \
         -e "s|@MAX_CSV_BODY@|$(stack_body_cap "${TRACKGEN_MAX_CSV_BODY:-}" 33554432)|" \
-        -e "s|@BLOB_DIR@|${TRACKGEN_BLOB_DIR:-$STACK_DIR/blobs}|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
+        -e "s|@BLOB_DIR@|${TRACKGEN_BLOB_DIR:-$STACK_DIR/blobs}|" -e "s|@WEB_DIR@|$STACK_ROOT/web/dist|g" \
+        -e "s|@WEB_ALT_SERVER@|$(stack_web_alt_server "$1")|" "$STACK_ROOT/deploy/nginx.conf.template" >"$conf"
     if pid_alive "$STACK_DIR/run/nginx.pid"; then
         nginx -e "$STACK_DIR/log/nginx-error.log" -c "$conf" -s reload
         return 0

@@ -44,6 +44,9 @@ export TRACKGEN_TRUSTED_PROXIES=127.0.0.2
 export TRACKGEN_RATE_LIMIT=100000 TRACKGEN_CLICKS_RATE_LIMIT=20
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+# The portal also from another origin (web/tests: CORS as an integrator's own page meets it).
+WEB_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+export TRACKGEN_WEB_ALT_LISTEN=127.0.0.1:$WEB_PORT
 BASE_URL="http://127.0.0.1:$PORT"
 export TRACKGEN_PUBLIC_URL=$BASE_URL
 
@@ -82,10 +85,11 @@ esac
 CTL
 chmod +x "$WORK/stack-ctl"
 
+export TG_WEB_ALT_URL=http://127.0.0.1:$WEB_PORT
 export TG_BASE_URL=$BASE_URL TG_ADMIN_KEY TG_STACK_CTL=$WORK/stack-ctl TG_STACK_DIR=$WORK TG_OPENAPI=$ROOT/openapi/openapi.yaml
 export TG_MAX_BODY=$TRACKGEN_MAX_BODY TG_MAX_UPLOAD=$TRACKGEN_MAX_UPLOAD TG_RATE_LIMIT=$TRACKGEN_RATE_LIMIT TG_CLICKS_RATE_LIMIT=$TRACKGEN_CLICKS_RATE_LIMIT
 set +e
-(cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs})
+(cd "$HERE" && node --test --test-concurrency=1 --test-reporter=spec ${TG_TESTS:-./*.test.mjs ../../web/tests/*.test.mjs})
 status=$?
 set -e
 
