@@ -219,8 +219,8 @@ stack_web_alt_server() {
     local api="http://$1" csp
     csp="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' $api data:; connect-src $api; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     printf '%s\\n' "    server {" "        listen $TRACKGEN_WEB_ALT_LISTEN;" \
-        "        location = / { root $STACK_ROOT/web/dist; try_files /index.html =404; add_header Cache-Control \"no-cache\" always; add_header Content-Security-Policy \"$csp\" always; add_header X-Content-Type-Options nosniff always; }" \
-        "        location /assets/ { root $STACK_ROOT/web/dist; add_header Cache-Control \"public, max-age=31536000, immutable\" always; }" \
+        "        location = / { root $STACK_ROOT/web/dist; types { text/html html; } try_files /index.html =404; add_header Cache-Control \"no-cache\" always; add_header Content-Security-Policy \"$csp\" always; add_header X-Content-Type-Options nosniff always; }" \
+        "        location /assets/ { root $STACK_ROOT/web/dist; types { text/javascript js; text/css css; } default_type application/octet-stream; add_header Cache-Control \"public, max-age=31536000, immutable\" always; }" \
         "        location / { return 404; }" "    }"
 }
 
