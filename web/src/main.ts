@@ -94,7 +94,8 @@ function renderOffers(): void {
   const items = state.offers
     .filter((o) => !q || o.name.toLowerCase().includes(q))
     .map((o) =>
-      h('label', {}, h('input', { type: multiple ? 'checkbox' : 'radio', name: 'offer', value: String(o.id), checked: checked.has(o.id) }), ` ${o.name}`),
+      // the id too: every offer keeps an accessible name, even one whose name is only invisible characters
+      h('label', {}, h('input', { type: multiple ? 'checkbox' : 'radio', name: 'offer', value: String(o.id), checked: checked.has(o.id) }), ` ${o.name} `, h('span', { class: 'help' }, `#${o.id}`)),
     );
   $('offer-list').replaceChildren(...(items.length ? items : [h('p', {}, state.offers.length ? 'No offer matches.' : 'No offers available.')]));
 }

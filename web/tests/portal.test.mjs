@@ -36,6 +36,7 @@ before(async () => {
   world.p2 = { partner: p2, key: await createPartnerKey(p2.id) };
   world.o1 = await createOffer({ name: uniq('Portal Shoes') });
   world.o2 = await createOffer({ name: uniq('Portal Hats') });
+  world.blank = await createOffer({ name: ' '.repeat(1 + Math.floor(Math.random() * 150)) }); /* a name of spaces only: still labelled */
   world.secret = await createOffer({ name: uniq('Portal Secret'), visibility: 'private' });
   await api('PUT', `/v1/offers/${world.secret.id}/partners/${p2.id}`, { key: ADMIN });
   const url = await api('POST', `/v1/offers/${world.o1.id}/urls`, { key: ADMIN, body: { name: 'Sale page', destination_url: 'https://shop.example/sale?t={transaction_id}' } });
@@ -91,7 +92,8 @@ async function download(page, selector) {
 async function axe(page) {
   await page.evaluate(readFileSync(AXE, 'utf8')); /* evaluated by the browser's debugger: the page's CSP allows no injected script */
   const result = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(' | ')})`);
 }
 
 test('the page is served with its strict CSP and cacheable assets; a wrong and a revoked key are told clearly', async () => {
