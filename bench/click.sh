@@ -13,18 +13,13 @@ source "$(dirname "$0")/lib.sh"
 
 BIN=$(bench_build)
 THREADS=${TRACKGEN_THREADS:-16}
-WORK=$(mktemp -d /tmp/trackgen-click.XXXXXX)
-chmod 755 "$WORK"
-BARE_PIDS=()
-cleanup() {
+bench_work click
+bench_cleanup_extra() {
     [ -f "$WORK/static/nginx.pid" ] && kill -QUIT "$(cat "$WORK/static/nginx.pid")" 2>/dev/null || true
     if [ ${#BARE_PIDS[@]} -gt 0 ]; then kill "${BARE_PIDS[@]}" 2>/dev/null || true; fi
     (stack_init "$WORK/bare" && stack_nginx_stop) || true
-    stack_init "$WORK/stack"
-    stack_stop_all || true
-    rm -rf "$WORK"
 }
-trap cleanup EXIT
+BARE_PIDS=()
 
 # 1. the ceiling: nginx answering 302 itself
 STATIC_PORT=$(bench_free_port)

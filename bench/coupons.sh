@@ -15,14 +15,7 @@ BIN=$(bench_build)
 THREADS=${TRACKGEN_THREADS:-16}
 ROWS=${COUPON_ROWS:-100000}
 TOTAL=${COUPON_TOTAL:-1000000}
-WORK=$(mktemp -d /tmp/trackgen-coupons.XXXXXX)
-chmod 755 "$WORK"
-cleanup() {
-    stack_init "$WORK/stack"
-    stack_stop_all || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work coupons
 
 bench_stack_up "$WORK/stack" "$THREADS"
 ADMIN=$("$BIN" keys create --admin --name bench-admin 2>/dev/null)

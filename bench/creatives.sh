@@ -15,15 +15,10 @@ N=${CREATIVES:-50}
 MIB=${FILE_MIB:-1}
 RUNS=${RUNS:-9}
 UPLOAD_MIB=50
-WORK=$(mktemp -d /tmp/trackgen-creatives.XXXXXX)
-chmod 755 "$WORK"
-cleanup() {
+bench_work creatives
+bench_cleanup_extra() {
     [ -f "$WORK/static/nginx.pid" ] && kill "$(cat "$WORK/static/nginx.pid")" 2>/dev/null || true
-    stack_init "$WORK/stack"
-    stack_stop_all || true
-    rm -rf "$WORK"
 }
-trap cleanup EXIT
 
 bench_stack_up "$WORK/stack" 16
 SPORT=$(bench_free_port)

@@ -16,16 +16,11 @@ THREADS=${TRACKGEN_THREADS:-16}
 DOWNLOADS=${HEAVY_DOWNLOADS:-40}
 ROWS=${HEAVY_ROWS:-20000}
 RATE=${HEAVY_RATE:-256k}
-WORK=$(mktemp -d /tmp/trackgen-heavy.XXXXXX)
-chmod 755 "$WORK"
-CURL_PIDS=()
-cleanup() {
+bench_work heavy
+bench_cleanup_extra() {
     if [ ${#CURL_PIDS[@]} -gt 0 ]; then kill "${CURL_PIDS[@]}" 2>/dev/null || true; fi
-    stack_init "$WORK/stack"
-    stack_stop_all || true
-    rm -rf "$WORK"
 }
-trap cleanup EXIT
+CURL_PIDS=()
 
 bench_stack_up "$WORK/stack" "$THREADS"
 TOKEN=$(curl -fsS -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \

@@ -4,6 +4,21 @@
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$BENCH_ROOT/deploy/stack.sh"
 
+# bench_work NAME: a scratch directory WORK (readable by nginx) for this run, removed at exit after
+# the stack in WORK/stack is stopped; a script that starts more (load generators, a static nginx)
+# defines bench_cleanup_extra, which runs first.
+bench_work() {
+    WORK=$(mktemp -d "/tmp/trackgen-$1.XXXXXX")
+    chmod 755 "$WORK"
+    trap bench_cleanup EXIT
+}
+bench_cleanup() {
+    if declare -F bench_cleanup_extra >/dev/null; then bench_cleanup_extra || true; fi
+    stack_init "$WORK/stack"
+    stack_stop_all || true
+    rm -rf "$WORK"
+}
+
 bench_free_port() {
     node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }

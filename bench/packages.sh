@@ -11,14 +11,7 @@ source "$(dirname "$0")/lib.sh"
 BIN=$(bench_build)
 N=${OFFERS:-200}
 RUNS=${RUNS:-3}
-WORK=$(mktemp -d /tmp/trackgen-packages.XXXXXX)
-chmod 755 "$WORK"
-cleanup() {
-    stack_init "$WORK/stack"
-    stack_stop_all || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work packages
 
 bench_stack_up "$WORK/stack" 16
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(eval("JSON.parse(s)"+process.argv[1])))' "$1"; }

@@ -15,14 +15,7 @@ source "$(dirname "$0")/lib.sh"
 BIN=$(bench_build) # also installs qrencode and zbar-tools (deploy/install-deps.sh bench)
 THREADS=${TRACKGEN_THREADS:-16}
 CLI_SECONDS=${BENCH_CLI_SECONDS:-5}
-WORK=$(mktemp -d /tmp/trackgen-qr.XXXXXX)
-chmod 755 "$WORK"
-cleanup() {
-    stack_init "$WORK/stack"
-    stack_stop_all || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work qr
 
 bench_stack_up "$WORK/stack" "$THREADS"
 read -r TOKEN TEXT < <(curl -fsS -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
