@@ -101,20 +101,28 @@ int page_respond(request_t *r, const PGresult *res, const page_t *pg, const char
     return page_envelope(r, data, res, pg, key_column);
 }
 
-int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column)
+int page_next_cursor(request_t *r, const PGresult *res, const page_t *pg, const char *key_column, json_t **next)
 {
     int shown = page_rows(res, pg);
-    json_t *next = NULL;
+    *next = NULL;
     if (PQntuples(res) > shown) {
         int col = PQfnumber(res, key_column);
         assert(col >= 0);
         char cur[CURSOR_TEXT_MAX + 1];
         cursor_ctx_t ctx = page_cursor_ctx(r, pg);
-        if (cursor_encode(&ctx, PQgetvalue(res, shown - 1, col), (size_t)PQgetlength(res, shown - 1, col), cur) < 0) {
-            json_decref(data);
+        if (cursor_encode(&ctx, PQgetvalue(res, shown - 1, col), (size_t)PQgetlength(res, shown - 1, col), cur) < 0)
             return problem_set(&r->problem, PROBLEM_INTERNAL, "A page key is longer than a cursor can carry.");
-        }
-        next = json_string(cur);
+        *next = json_string(cur);
+    }
+    return 0;
+}
+
+int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column)
+{
+    json_t *next;
+    if (page_next_cursor(r, res, pg, key_column, &next) < 0) {
+        json_decref(data);
+        return -1;
     }
     json_t *body = json_object();
     json_object_set_new(body, "data", data);

@@ -42,6 +42,9 @@ int page_rows(const PGresult *res, const page_t *pg);
 /* Answers {data, next_cursor} for items the caller built from the page's rows (steals data); the
  * cursor carries the text of key_column in the page's last row. */
 int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t *pg, const char *key_column);
+/* The next page's cursor (new reference) in *next, NULL on the last page. Returns 0 or -1 (the
+ * key is longer than CURSOR_KEY_MAX: a 500 recorded; callers whose keys can be long check first). */
+int page_next_cursor(request_t *r, const PGresult *res, const page_t *pg, const char *key_column, json_t **next);
 
 /* Reads an optional enum query parameter; *out stays NULL when absent. Returns 0 or -1. */
 int query_enum(request_t *r, const char *name, const char *const *values, const char **out);

@@ -1,0 +1,379 @@
+-- 0008_reports: the flex report over clicks and impressions (GET /v1/reports/hits, src/api/report.c).
+--
+-- Reports are read from rollups, never from raw hits: counts per partner and 15-minute UTC bucket
+-- (every time zone's offset is a multiple of 15 minutes, so days and hours cut in any zone are
+-- unions of whole buckets). Three tables hold the same numbers at three widths; a report reads
+-- the narrowest one that has every dimension it groups, filters or sorts by:
+--   hit_rollup_partner  partner, bucket, kind, outcome
+--   hit_rollup_offer    + offer_id, offer_url_id
+--   hit_rollup_sub      + source_id, sub1..sub5
+-- Exactness: the shipper (src/track/shipper.c) writes the delta of each transaction into the temp
+-- table hits_delta — +1 for every row its INSERT … ON CONFLICT DO NOTHING actually inserted
+-- (RETURNING, so a segment shipped twice or an nginx retry adds nothing) and −1 unique for every row
+-- its is_unique fix-up actually changed — and calls hit_rollup_apply() in the same transaction.
+-- The rollups are keyed by partner: shippers never contend on another partner's rows.
+-- Retention: hits_drop_partitions drops daily partitions past TRACKGEN_HITS_RETENTION_DAYS
+-- (src/track/partitions.c); the rollups keep their numbers.
+
+CREATE FUNCTION hit_rollup_key(source_id text, sub1 text, sub2 text, sub3 text, sub4 text, sub5 text) RETURNS uuid
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+-- Length-prefixed, so no two different tuples (NULL and '' included) make the same text.
+RETURN md5(coalesce(length(source_id) || ':' || source_id, '-') || '|' || coalesce(length(sub1) || ':' || sub1, '-') || '|' ||
+           coalesce(length(sub2) || ':' || sub2, '-') || '|' || coalesce(length(sub3) || ':' || sub3, '-') || '|' ||
+           coalesce(length(sub4) || ':' || sub4, '-') || '|' || coalesce(length(sub5) || ':' || sub5, '-'))::uuid;
+
+CREATE TABLE hit_rollup_partner (
+    partner_id  bigint NOT NULL,
+    bucket      timestamptz NOT NULL,
+    kind        text NOT NULL,
+    outcome     text NOT NULL,
+    hits        bigint NOT NULL,
+    uniques     bigint NOT NULL,
+    bots        bigint NOT NULL,
+    CONSTRAINT hit_rollup_partner_key PRIMARY KEY (partner_id, bucket, kind, outcome)
+);
+CREATE INDEX hit_rollup_partner_bucket_idx ON hit_rollup_partner (bucket) INCLUDE (partner_id, kind, outcome, hits, uniques, bots);
+
+CREATE TABLE hit_rollup_offer (
+    partner_id   bigint NOT NULL,
+    bucket       timestamptz NOT NULL,
+    offer_id     bigint NOT NULL,
+    offer_url_id bigint,
+    kind         text NOT NULL,
+    outcome      text NOT NULL,
+    hits         bigint NOT NULL,
+    uniques      bigint NOT NULL,
+    bots         bigint NOT NULL,
+    CONSTRAINT hit_rollup_offer_key UNIQUE NULLS NOT DISTINCT (partner_id, bucket, offer_id, offer_url_id, kind, outcome)
+);
+
+CREATE TABLE hit_rollup_sub (
+    partner_id   bigint NOT NULL,
+    bucket       timestamptz NOT NULL,
+    offer_id     bigint NOT NULL,
+    offer_url_id bigint,
+    kind         text NOT NULL,
+    outcome      text NOT NULL,
+    source_id    text,
+    sub1         text,
+    sub2         text,
+    sub3         text,
+    sub4         text,
+    sub5         text,
+    -- The six texts may be 255 characters each: too long for one index entry, so they are keyed by hash.
+    dims_key     uuid NOT NULL GENERATED ALWAYS AS (hit_rollup_key(source_id, sub1, sub2, sub3, sub4, sub5)) STORED,
+    hits         bigint NOT NULL,
+    uniques      bigint NOT NULL,
+    bots         bigint NOT NULL,
+    CONSTRAINT hit_rollup_sub_key UNIQUE NULLS NOT DISTINCT (partner_id, bucket, offer_id, offer_url_id, kind, outcome, dims_key)
+);
+
+-- What one shipper transaction changed (see above). Each session that ships creates its own
+-- temporary hits_delta like this one (LIKE hit_rollup_delta_shape); this table stays empty.
+CREATE TABLE hit_rollup_delta_shape (
+    partner_id   bigint,
+    hit_at       timestamptz,
+    offer_id     bigint,
+    offer_url_id bigint,
+    kind         text,
+    outcome      text,
+    source_id    text,
+    sub1         text,
+    sub2         text,
+    sub3         text,
+    sub4         text,
+    sub5         text,
+    hits         integer,
+    uniques      integer,
+    bots         integer
+);
+
+-- Adds the session's hits_delta to the three rollups and empties it.
+CREATE FUNCTION hit_rollup_apply() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO hit_rollup_sub AS t (partner_id, bucket, offer_id, offer_url_id, kind, outcome,
+                                     source_id, sub1, sub2, sub3, sub4, sub5, hits, uniques, bots)
+    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
+           kind, outcome, source_id, sub1, sub2, sub3, sub4, sub5, sum(hits), sum(uniques), sum(bots)
+      FROM hits_delta
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+    ON CONFLICT ON CONSTRAINT hit_rollup_sub_key DO UPDATE
+       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+
+    INSERT INTO hit_rollup_offer AS t (partner_id, bucket, offer_id, offer_url_id, kind, outcome, hits, uniques, bots)
+    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
+           kind, outcome, sum(hits), sum(uniques), sum(bots)
+      FROM hits_delta
+     GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT ON CONSTRAINT hit_rollup_offer_key DO UPDATE
+       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+
+    INSERT INTO hit_rollup_partner AS t (partner_id, bucket, kind, outcome, hits, uniques, bots)
+    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'), kind, outcome,
+           sum(hits), sum(uniques), sum(bots)
+      FROM hits_delta
+     GROUP BY 1, 2, 3, 4
+    ON CONFLICT ON CONSTRAINT hit_rollup_partner_key DO UPDATE
+       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+
+    DELETE FROM hits_delta;
+END;
+$$;
+
+-- Backfill: the hits stored before this migration, rolled up the same way the shipper does it.
+CREATE TEMP TABLE hits_delta (LIKE hit_rollup_delta_shape);
+INSERT INTO hits_delta
+SELECT partner_id, hit_at, offer_id, offer_url_id, kind, outcome, source_id, sub1, sub2, sub3, sub4, sub5,
+       1, is_unique::int, is_bot::int
+  FROM hits;
+SELECT hit_rollup_apply();
+DROP TABLE hits_delta;
+
+-- Drops the daily partitions (hits_YYYYMMDD) whose day ended more than keep_days days before
+-- today (UTC). Returns how many it dropped. The rollups keep those days' numbers.
+CREATE FUNCTION hits_drop_partitions(keep_days integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    part record;
+    dropped integer := 0;
+BEGIN
+    FOR part IN
+        SELECT c.relname
+          FROM pg_inherits i
+          JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'hits'::regclass
+           AND c.relname ~ '^hits_[0-9]{8}$'
+           AND to_date(substr(c.relname, 6), 'YYYYMMDD') < (now() AT TIME ZONE 'UTC')::date - keep_days
+    LOOP
+        EXECUTE format('DROP TABLE %I', part.relname);
+        dropped := dropped + 1;
+    END LOOP;
+    RETURN dropped;
+END;
+$$;
+
+-- "+05:30", "-04:00": the UTC offset of zone tz at instant t.
+CREATE FUNCTION report_offset(t timestamptz, tz text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT CASE WHEN o < interval '0' THEN '-' ELSE '+' END || to_char(abs(extract(epoch FROM o))::int / 3600, 'FM00') ||
+               ':' || to_char(abs(extract(epoch FROM o))::int % 3600 / 60, 'FM00')
+          FROM (SELECT (t AT TIME ZONE tz) - (t AT TIME ZONE 'UTC') AS o) x);
+
+-- The report's range as microseconds since the epoch: from/to are either dates (the local day's
+-- start in tz; `to` inclusive, so its next day's start) or instants; absent, the last 7 local days
+-- up to the end of today. ok is false when tz is no time zone PostgreSQL knows.
+CREATE FUNCTION report_range(tz text, from_date date, from_us bigint, to_date date, to_us bigint)
+RETURNS TABLE (ok boolean, from_micros bigint, to_micros bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    today date;
+    t_from timestamptz;
+    t_to timestamptz;
+BEGIN
+    BEGIN
+        today := (now() AT TIME ZONE tz)::date;
+    EXCEPTION WHEN invalid_parameter_value THEN
+        RETURN QUERY SELECT false, NULL::bigint, NULL::bigint;
+        RETURN;
+    END;
+    t_to := CASE WHEN to_us IS NOT NULL THEN timestamptz 'epoch' + to_us * interval '1 microsecond'
+                 WHEN to_date IS NOT NULL THEN (to_date + 1)::timestamp AT TIME ZONE tz
+                 ELSE (today + 1)::timestamp AT TIME ZONE tz END;
+    t_from := CASE WHEN from_us IS NOT NULL THEN timestamptz 'epoch' + from_us * interval '1 microsecond'
+                   WHEN from_date IS NOT NULL THEN from_date::timestamp AT TIME ZONE tz
+                   ELSE (((t_to AT TIME ZONE tz)::date - 7)::timestamp AT TIME ZONE tz) END;
+    RETURN QUERY SELECT true, (extract(epoch FROM t_from) * 1000000)::bigint, (extract(epoch FROM t_to) * 1000000)::bigint;
+END;
+$$;
+
+-- One dimension of a report: its grouping expression over rollup row r ($2 is the time zone),
+-- how it is shown, how it sorts ('n' numeric or 't' text, never NULL) and the narrowest rollup
+-- that has it (1 partner, 2 offer, 3 sub). Names are checked by the caller (src/report/report_params.c).
+CREATE FUNCTION report_dim(name text, OUT expr text, OUT shown text, OUT sort_expr text, OUT sort_type text, OUT width int)
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    CASE name
+    WHEN 'hour' THEN
+        expr := 'r.bucket - ((r.bucket AT TIME ZONE $2) - date_trunc(''hour'', r.bucket AT TIME ZONE $2))';
+        shown := 'to_char(%1$s AT TIME ZONE $2, ''YYYY-MM-DD"T"HH24:MI:SS'') || report_offset(%1$s, $2)';
+        sort_expr := 'extract(epoch FROM %1$s)'; sort_type := 'n'; width := 1;
+    WHEN 'date' THEN
+        expr := '(r.bucket AT TIME ZONE $2)::date';
+        shown := 'to_char(%1$s, ''YYYY-MM-DD'')'; sort_expr := 'to_char(%1$s, ''YYYY-MM-DD'')'; sort_type := 't'; width := 1;
+    WHEN 'week' THEN
+        expr := 'date_trunc(''week'', r.bucket AT TIME ZONE $2)::date';
+        shown := 'to_char(%1$s, ''YYYY-MM-DD'')'; sort_expr := 'to_char(%1$s, ''YYYY-MM-DD'')'; sort_type := 't'; width := 1;
+    WHEN 'month' THEN
+        expr := 'to_char(r.bucket AT TIME ZONE $2, ''YYYY-MM'')';
+        shown := '%1$s'; sort_expr := '%1$s'; sort_type := 't'; width := 1;
+    WHEN 'partner_id', 'kind', 'outcome' THEN
+        expr := 'r.' || name; width := 1;
+    WHEN 'offer_id', 'offer_url_id' THEN
+        expr := 'r.' || name; width := 2;
+    WHEN 'source_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5' THEN
+        expr := 'r.' || name; width := 3;
+    ELSE
+        RAISE EXCEPTION 'unknown report dimension %', name;
+    END CASE;
+    IF shown IS NULL THEN
+        shown := '%1$s';
+        IF name IN ('partner_id', 'offer_id', 'offer_url_id') THEN
+            sort_expr := 'coalesce(%1$s, 0)'; sort_type := 'n';
+        ELSE
+            -- NULL first, then the values in byte order.
+            sort_expr := '(CASE WHEN %1$s IS NULL THEN '''' ELSE ''v'' || %1$s END) COLLATE "C"'; sort_type := 't';
+        END IF;
+    END IF;
+END;
+$$;
+
+-- The report itself. spec (built by src/api/report.c from validated parameters):
+--   scope     the caller's partner id (null: an admin, every partner)
+--   group     dimension names, in order
+--   filters   {dimension: [values]} for ids, kind, outcome; {dimension: "value"} for texts ("" = absent)
+--   sort      [[key, desc boolean], …]: metrics or grouped dimensions
+--   after     the previous page's last sort key (from the signed cursor), or null
+--   limit     rows to return (a page's limit + 1)
+--   totals    true: one row of the totals over everything the filters select (group ignored)
+-- Rows: row (the JSON object of one group) and page_key (its sort key as a JSON array).
+CREATE FUNCTION report_hits(spec jsonb, tz text, t_from timestamptz, t_to timestamptz)
+RETURNS TABLE (row_json json, page_key text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    metrics constant text[] := ARRAY['clicks', 'unique_clicks', 'impressions', 'bot_hits', 'fallback_clicks',
+        'fallback_paused', 'fallback_archived', 'fallback_no_access', 'fallback_partner_inactive',
+        'fallback_url_inactive', 'fallback_too_long', 'ctr'];
+    agg text :=
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click''), 0) AS clicks, '
+        'coalesce(sum(r.uniques) FILTER (WHERE r.kind = ''click''), 0) AS unique_clicks, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''impression''), 0) AS impressions, '
+        'coalesce(sum(r.bots), 0) AS bot_hits, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome LIKE ''fallback\_%''), 0) AS fallback_clicks, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_paused''), 0) AS fallback_paused, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_archived''), 0) AS fallback_archived, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_no_access''), 0) AS fallback_no_access, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_partner_inactive''), 0) AS fallback_partner_inactive, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_url_inactive''), 0) AS fallback_url_inactive, '
+        'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_too_long''), 0) AS fallback_too_long';
+    ctr constant text := 'CASE WHEN g.impressions > 0 THEN round(g.clicks::numeric / g.impressions, 6) END AS ctr';
+    width int := 1;
+    d record;
+    name text;
+    i int;
+    where_sql text := 'r.bucket >= $3 AND r.bucket < $4';
+    group_cols text := '';
+    group_nums text := '';
+    shown text := '';
+    keys text[] := '{}';
+    key_types text[] := '{}';
+    dirs boolean[] := '{}';
+    cond text := '';
+    part text;
+    tbl text;
+    sql text;
+    joins text := '';
+BEGIN
+    IF spec->'scope' IS NOT NULL AND jsonb_typeof(spec->'scope') = 'number' THEN
+        where_sql := where_sql || ' AND r.partner_id = ($1->>''scope'')::bigint';
+    END IF;
+    FOR name IN SELECT jsonb_object_keys(spec->'filters') LOOP
+        SELECT * INTO d FROM report_dim(name);
+        width := greatest(width, d.width);
+        IF jsonb_typeof(spec->'filters'->name) = 'array' THEN
+            where_sql := where_sql || format(' AND r.%1$I%2$s = ANY (ARRAY(SELECT jsonb_array_elements_text($1->''filters''->%3$L))%4$s)',
+                name, CASE WHEN name IN ('kind', 'outcome') THEN '' ELSE '' END, name,
+                CASE WHEN name IN ('kind', 'outcome') THEN '' ELSE '::bigint[]' END);
+        ELSIF spec->'filters'->>name = '' THEN
+            where_sql := where_sql || format(' AND r.%I IS NULL', name);
+        ELSE
+            where_sql := where_sql || format(' AND r.%1$I = ($1->''filters''->>%1$L)', name);
+        END IF;
+    END LOOP;
+
+    IF (spec->>'totals')::boolean THEN
+        tbl := CASE width WHEN 1 THEN 'hit_rollup_partner' WHEN 2 THEN 'hit_rollup_offer' ELSE 'hit_rollup_sub' END;
+        sql := format('SELECT json_build_object(%s)::json, NULL::text FROM (SELECT %s FROM %I r WHERE %s) g',
+            (SELECT string_agg(format('%L, g.%I', m, m), ', ') FROM unnest(metrics[1:11]) m) || ', ''ctr'', ' ||
+                'CASE WHEN g.impressions > 0 THEN round(g.clicks::numeric / g.impressions, 6) END',
+            agg, tbl, where_sql);
+        RETURN QUERY EXECUTE sql USING spec, tz, t_from, t_to;
+        RETURN;
+    END IF;
+
+    i := 0;
+    FOR name IN SELECT jsonb_array_elements_text(spec->'group') LOOP
+        i := i + 1;
+        SELECT * INTO d FROM report_dim(name);
+        width := greatest(width, d.width);
+        group_cols := group_cols || format('%s AS %I, ', d.expr, name);
+        group_nums := group_nums || CASE WHEN i > 1 THEN ', ' ELSE '' END || i;
+        shown := shown || format('%L, %s, ', name, format(d.shown, 'q.' || quote_ident(name)));
+        IF name = 'offer_id' THEN
+            shown := shown || '''offer_name'', o.name, ';
+            joins := joins || ' LEFT JOIN offers o ON o.id = q.offer_id';
+        ELSIF name = 'offer_url_id' THEN
+            shown := shown || '''offer_url_name'', u.name, ';
+            joins := joins || ' LEFT JOIN offer_urls u ON u.id = q.offer_url_id';
+        ELSIF name = 'partner_id' THEN
+            shown := shown || '''partner_name'', pa.name, ';
+            joins := joins || ' LEFT JOIN partners pa ON pa.id = q.partner_id';
+        END IF;
+    END LOOP;
+    tbl := CASE width WHEN 1 THEN 'hit_rollup_partner' WHEN 2 THEN 'hit_rollup_offer' ELSE 'hit_rollup_sub' END;
+
+    -- Sort keys: the requested ones, then every grouped dimension not among them (a total order).
+    FOR d IN SELECT s->>0 AS k, (s->>1)::boolean AS descending FROM jsonb_array_elements(spec->'sort') s LOOP
+        IF d.k = ANY (metrics) THEN
+            keys := keys || CASE WHEN d.k = 'ctr' THEN 'coalesce(p.ctr, -1)' ELSE format('p.%I', d.k) END;
+            key_types := key_types || 'n'::text;
+        ELSE
+            keys := keys || format((report_dim(d.k)).sort_expr, 'p.' || quote_ident(d.k));
+            key_types := key_types || (report_dim(d.k)).sort_type;
+        END IF;
+        dirs := dirs || d.descending;
+    END LOOP;
+    FOR name IN SELECT jsonb_array_elements_text(spec->'group') LOOP
+        IF NOT (spec->'sort') @> jsonb_build_array(jsonb_build_array(name, false))
+           AND NOT (spec->'sort') @> jsonb_build_array(jsonb_build_array(name, true)) THEN
+            keys := keys || format((report_dim(name)).sort_expr, 'p.' || quote_ident(name));
+            key_types := key_types || (report_dim(name)).sort_type;
+            dirs := dirs || false;
+        END IF;
+    END LOOP;
+
+    -- After the cursor: lexicographic on the keys, each in its direction.
+    IF spec->'after' IS NOT NULL AND jsonb_typeof(spec->'after') = 'array' THEN
+        FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
+            part := '';
+            FOR j IN 1 .. i - 1 LOOP
+                part := part || format('k%s = %s AND ', j,
+                    CASE key_types[j] WHEN 'n' THEN format('($1->''after''->>%s)::numeric', j - 1)
+                                      ELSE format('(($1->''after''->>%s) COLLATE "C")', j - 1) END);
+            END LOOP;
+            part := part || format('k%s %s %s', i, CASE WHEN dirs[i] THEN '<' ELSE '>' END,
+                CASE key_types[i] WHEN 'n' THEN format('($1->''after''->>%s)::numeric', i - 1)
+                                  ELSE format('(($1->''after''->>%s) COLLATE "C")', i - 1) END);
+            cond := cond || CASE WHEN cond = '' THEN '' ELSE ' OR ' END || '(' || part || ')';
+        END LOOP;
+    END IF;
+
+    sql := format(
+        'WITH g AS (SELECT %1$s %2$s FROM %3$I r WHERE %4$s %5$s), '
+        'p AS (SELECT g.*, %6$s FROM g), '
+        'k AS (SELECT p.*, %7$s FROM p), '
+        'q AS (SELECT * FROM k WHERE %8$s ORDER BY %9$s LIMIT ($1->>''limit'')::bigint) '
+        'SELECT json_build_object(%10$s %11$s)::json, json_build_array(%12$s)::text FROM q %13$s ORDER BY %9$s',
+        group_cols, agg, tbl, where_sql, CASE WHEN group_nums = '' THEN '' ELSE 'GROUP BY ' || group_nums END,
+        ctr,
+        (SELECT string_agg(format('%s AS k%s', keys[n], n), ', ') FROM generate_subscripts(keys, 1) n),
+        CASE WHEN cond = '' THEN 'true' ELSE cond END,
+        (SELECT string_agg(format('k%s %s', n, CASE WHEN dirs[n] THEN 'DESC' ELSE 'ASC' END), ', ')
+           FROM generate_subscripts(keys, 1) n),
+        shown,
+        (SELECT string_agg(format('%L, q.%I', m, m), ', ') FROM unnest(metrics) m),
+        (SELECT string_agg(format('q.k%s', n), ', ') FROM generate_subscripts(keys, 1) n),
+        joins);
+    RETURN QUERY EXECUTE sql USING spec, tz, t_from, t_to;
+END;
+$$;
