@@ -68,6 +68,13 @@ CREATE TABLE hit_rollup_sub (
     CONSTRAINT hit_rollup_sub_key UNIQUE NULLS NOT DISTINCT (partner_id, bucket, offer_id, offer_url_id, kind, outcome, dims_key)
 );
 
+-- The same counts per UTC day (bucket = the day's 00:00 UTC) for the two narrow widths: a report cut
+-- by local days reads whole UTC days here and moves only the hours a local day takes from its UTC
+-- neighbours from the 15-minute rows (see report_source).
+CREATE TABLE hit_rollup_partner_day (LIKE hit_rollup_partner INCLUDING ALL);
+CREATE TABLE hit_rollup_offer_day (LIKE hit_rollup_offer INCLUDING ALL);
+CREATE INDEX hit_rollup_offer_bucket_idx ON hit_rollup_offer (bucket);
+
 -- What one shipper transaction changed (see above). Each session that ships creates its own
 -- temporary hits_delta like this one (LIKE hit_rollup_delta_shape); this table stays empty.
 CREATE TABLE hit_rollup_delta_shape (
@@ -115,6 +122,22 @@ BEGIN
       FROM hits_delta
      GROUP BY 1, 2, 3, 4
     ON CONFLICT ON CONSTRAINT hit_rollup_partner_key DO UPDATE
+       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+
+    INSERT INTO hit_rollup_offer_day AS t (partner_id, bucket, offer_id, offer_url_id, kind, outcome, hits, uniques, bots)
+    SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
+           kind, outcome, sum(hits), sum(uniques), sum(bots)
+      FROM hits_delta
+     GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id, kind, outcome) DO UPDATE
+       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+
+    INSERT INTO hit_rollup_partner_day AS t (partner_id, bucket, kind, outcome, hits, uniques, bots)
+    SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'), kind, outcome,
+           sum(hits), sum(uniques), sum(bots)
+      FROM hits_delta
+     GROUP BY 1, 2, 3, 4
+    ON CONFLICT (partner_id, bucket, kind, outcome) DO UPDATE
        SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
 
     DELETE FROM hits_delta;
@@ -228,6 +251,42 @@ BEGIN
 END;
 $$;
 
+-- The rows a report cut by local days (no `hour`) reads at width 1 (partner) or 2 (offer): for
+-- every UTC day the range touches, its daily row stands for the local day that holds the day's
+-- midday (labelled with that instant), less the 15-minute rows of the day's hours that belong to
+-- another local day or lie outside the range (labelled likewise, negated), plus those of them that
+-- lie inside the range (with their own time). The sum per local day is exactly the 15-minute
+-- rows' sum, at a fraction of the rows. cond is the report's filters over alias r.
+CREATE FUNCTION report_source(width int, cond text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    base text := CASE width WHEN 1 THEN 'hit_rollup_partner' ELSE 'hit_rollup_offer' END;
+    cols text := CASE width WHEN 1 THEN 'r.partner_id, r.kind, r.outcome'
+                 ELSE 'r.partner_id, r.offer_id, r.offer_url_id, r.kind, r.outcome' END;
+BEGIN
+    RETURN format(
+        '(WITH days AS ('
+        '   SELECT d, greatest(d, m1, $3) AS k_lo, least(d + interval ''24 hours'', m2, $4) AS k_hi'
+        '     FROM generate_series(date_bin(''24 hours'', $3, timestamptz ''2000-01-01 00:00+00''), $4 - interval ''1 microsecond'','
+        '                          interval ''24 hours'') d,'
+        '          LATERAL (SELECT ((d + interval ''12 hours'') AT TIME ZONE $2)::date AS main) x,'
+        '          LATERAL (SELECT main::timestamp AT TIME ZONE $2 AS m1, (main + 1)::timestamp AT TIME ZONE $2 AS m2) y),'
+        ' parts AS ('
+        '   SELECT d, lo, hi, sign FROM days, LATERAL (VALUES (d, k_lo, -1), (k_hi, d + interval ''24 hours'', -1),'
+        '          (greatest(d, $3), k_lo, 1), (k_hi, least(d + interval ''24 hours'', $4), 1)) v(lo, hi, sign)'
+        '    WHERE k_lo < k_hi AND lo < hi'
+        '   UNION ALL'
+        '   SELECT d, greatest(d, $3), least(d + interval ''24 hours'', $4), 1 FROM days WHERE k_lo >= k_hi)'
+        ' SELECT %2$s, days.d + interval ''12 hours'' AS bucket, r.hits, r.uniques, r.bots'
+        '   FROM days JOIN %1$I r ON r.bucket = days.d WHERE days.k_lo < days.k_hi AND %4$s'
+        ' UNION ALL'
+        ' SELECT %2$s, CASE WHEN p.sign < 0 THEN p.d + interval ''12 hours'' ELSE r.bucket END, p.sign * r.hits,'
+        '        p.sign * r.uniques, p.sign * r.bots'
+        '   FROM parts p JOIN %3$I r ON r.bucket >= p.lo AND r.bucket < p.hi WHERE %4$s) r',
+        base || '_day', cols, base, cond);
+END;
+$$;
+
 -- The report itself. spec (built by src/api/report.c from validated parameters):
 --   scope     the caller's partner id (null: an admin, every partner)
 --   group     dimension names, in order
@@ -261,7 +320,9 @@ DECLARE
     d record;
     name text;
     i int;
-    where_sql text := 'r.bucket >= $3 AND r.bucket < $4';
+    where_sql text := 'true';
+    tiered boolean;
+    src text;
     group_cols text := '';
     group_nums text := '';
     shown text := '';
@@ -292,11 +353,12 @@ BEGIN
     END LOOP;
 
     IF (spec->>'totals')::boolean THEN
-        tbl := CASE width WHEN 1 THEN 'hit_rollup_partner' WHEN 2 THEN 'hit_rollup_offer' ELSE 'hit_rollup_sub' END;
-        sql := format('SELECT json_build_object(%s)::json, NULL::text FROM (SELECT %s FROM %I r WHERE %s) g',
+        src := CASE WHEN width <= 2 THEN report_source(width, where_sql)
+               ELSE 'hit_rollup_sub r WHERE r.bucket >= $3 AND r.bucket < $4 AND ' || where_sql END;
+        sql := format('SELECT json_build_object(%s)::json, NULL::text FROM (SELECT %s FROM %s) g',
             (SELECT string_agg(format('%L, g.%I', m, m), ', ') FROM unnest(metrics[1:11]) m) || ', ''ctr'', ' ||
                 'CASE WHEN g.impressions > 0 THEN round(g.clicks::numeric / g.impressions, 6) END',
-            agg, tbl, where_sql);
+            agg, src);
         RETURN QUERY EXECUTE sql USING spec, tz, t_from, t_to;
         RETURN;
     END IF;
@@ -321,6 +383,9 @@ BEGIN
         END IF;
     END LOOP;
     tbl := CASE width WHEN 1 THEN 'hit_rollup_partner' WHEN 2 THEN 'hit_rollup_offer' ELSE 'hit_rollup_sub' END;
+    tiered := width <= 2 AND NOT (spec->'group') ? 'hour';
+    src := CASE WHEN tiered THEN report_source(width, where_sql)
+           ELSE format('%I r WHERE r.bucket >= $3 AND r.bucket < $4 AND %s', tbl, where_sql) END;
 
     -- Sort keys: the requested ones, then every grouped dimension not among them (a total order).
     FOR d IN SELECT s->>0 AS k, (s->>1)::boolean AS descending FROM jsonb_array_elements(spec->'sort') s LOOP
@@ -359,12 +424,12 @@ BEGIN
     END IF;
 
     sql := format(
-        'WITH g AS (SELECT %1$s %2$s FROM %3$I r WHERE %4$s %5$s), '
+        'WITH g AS (SELECT %1$s %2$s FROM %3$s %4$s %5$s), '
         'p AS (SELECT g.*, %6$s FROM g), '
         'k AS (SELECT p.*, %7$s FROM p), '
         'q AS (SELECT * FROM k WHERE %8$s ORDER BY %9$s LIMIT ($1->>''limit'')::bigint) '
         'SELECT json_build_object(%10$s %11$s)::json, json_build_array(%12$s)::text FROM q %13$s ORDER BY %9$s',
-        group_cols, agg, tbl, where_sql, CASE WHEN group_nums = '' THEN '' ELSE 'GROUP BY ' || group_nums END,
+        group_cols, agg, src, '', CASE WHEN group_nums = '' THEN '' ELSE 'GROUP BY ' || group_nums END,
         ctr,
         (SELECT string_agg(format('%s AS k%s', keys[n], n), ', ') FROM generate_subscripts(keys, 1) n),
         CASE WHEN cond = '' THEN 'true' ELSE cond END,
