@@ -4,9 +4,10 @@
 -- (every time zone's offset is a multiple of 15 minutes, so days and hours cut in any zone are
 -- unions of whole buckets). Three tables hold the same numbers at three widths; a report reads
 -- the narrowest one that has every dimension it groups, filters or sorts by:
---   hit_rollup_partner  partner, bucket, kind, outcome
---   hit_rollup_offer    + offer_id, offer_url_id
---   hit_rollup_sub      + source_id, sub1..sub5
+--   hit_rollup_partner  partner, bucket                      (one wide row: a column per metric)
+--   hit_rollup_offer    + offer_id, offer_url_id             (likewise)
+--   hit_rollup_sub      + kind, outcome, source_id, sub1..sub5 (hits, uniques, bots per kind and outcome)
+-- and the first two once more per UTC day (…_day), see report_source.
 -- Exactness: the shipper (src/track/shipper.c) writes the delta of each transaction into the temp
 -- table hits_delta — +1 for every row its INSERT … ON CONFLICT DO NOTHING actually inserted
 -- (RETURNING, so a segment shipped twice or an nginx retry adds nothing) and −1 unique for every row
@@ -23,28 +24,38 @@ RETURN md5(coalesce(length(source_id) || ':' || source_id, '-') || '|' || coales
            coalesce(length(sub4) || ':' || sub4, '-') || '|' || coalesce(length(sub5) || ':' || sub5, '-'))::uuid;
 
 CREATE TABLE hit_rollup_partner (
-    partner_id  bigint NOT NULL,
-    bucket      timestamptz NOT NULL,
-    kind        text NOT NULL,
-    outcome     text NOT NULL,
-    hits        bigint NOT NULL,
-    uniques     bigint NOT NULL,
-    bots        bigint NOT NULL,
-    CONSTRAINT hit_rollup_partner_key PRIMARY KEY (partner_id, bucket, kind, outcome)
+    partner_id                bigint NOT NULL,
+    bucket                    timestamptz NOT NULL,
+    clicks                    bigint NOT NULL,
+    unique_clicks             bigint NOT NULL,
+    impressions               bigint NOT NULL,
+    bot_hits                  bigint NOT NULL,
+    fallback_paused           bigint NOT NULL,
+    fallback_archived         bigint NOT NULL,
+    fallback_no_access        bigint NOT NULL,
+    fallback_partner_inactive bigint NOT NULL,
+    fallback_url_inactive     bigint NOT NULL,
+    fallback_too_long         bigint NOT NULL,
+    CONSTRAINT hit_rollup_partner_key PRIMARY KEY (partner_id, bucket)
 );
-CREATE INDEX hit_rollup_partner_bucket_idx ON hit_rollup_partner (bucket) INCLUDE (partner_id, kind, outcome, hits, uniques, bots);
+CREATE INDEX hit_rollup_partner_bucket_idx ON hit_rollup_partner (bucket);
 
 CREATE TABLE hit_rollup_offer (
-    partner_id   bigint NOT NULL,
-    bucket       timestamptz NOT NULL,
-    offer_id     bigint NOT NULL,
-    offer_url_id bigint,
-    kind         text NOT NULL,
-    outcome      text NOT NULL,
-    hits         bigint NOT NULL,
-    uniques      bigint NOT NULL,
-    bots         bigint NOT NULL,
-    CONSTRAINT hit_rollup_offer_key UNIQUE NULLS NOT DISTINCT (partner_id, bucket, offer_id, offer_url_id, kind, outcome)
+    partner_id                bigint NOT NULL,
+    bucket                    timestamptz NOT NULL,
+    offer_id                  bigint NOT NULL,
+    offer_url_id              bigint,
+    clicks                    bigint NOT NULL,
+    unique_clicks             bigint NOT NULL,
+    impressions               bigint NOT NULL,
+    bot_hits                  bigint NOT NULL,
+    fallback_paused           bigint NOT NULL,
+    fallback_archived         bigint NOT NULL,
+    fallback_no_access        bigint NOT NULL,
+    fallback_partner_inactive bigint NOT NULL,
+    fallback_url_inactive     bigint NOT NULL,
+    fallback_too_long         bigint NOT NULL,
+    CONSTRAINT hit_rollup_offer_key UNIQUE NULLS NOT DISTINCT (partner_id, bucket, offer_id, offer_url_id)
 );
 
 CREATE TABLE hit_rollup_sub (
@@ -73,6 +84,9 @@ CREATE TABLE hit_rollup_sub (
 -- neighbours from the 15-minute rows (see report_source).
 CREATE TABLE hit_rollup_partner_day (LIKE hit_rollup_partner INCLUDING ALL);
 CREATE TABLE hit_rollup_offer_day (LIKE hit_rollup_offer INCLUDING ALL);
+-- … and per UTC hour, for the whole hours of what a local day takes from its UTC neighbours.
+CREATE TABLE hit_rollup_partner_hour (LIKE hit_rollup_partner INCLUDING ALL);
+CREATE TABLE hit_rollup_offer_hour (LIKE hit_rollup_offer INCLUDING ALL);
 CREATE INDEX hit_rollup_offer_bucket_idx ON hit_rollup_offer (bucket);
 
 -- What one shipper transaction changed (see above). Each session that ships creates its own
@@ -108,37 +122,107 @@ BEGIN
     ON CONFLICT ON CONSTRAINT hit_rollup_sub_key DO UPDATE
        SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
 
-    INSERT INTO hit_rollup_offer AS t (partner_id, bucket, offer_id, offer_url_id, kind, outcome, hits, uniques, bots)
+    INSERT INTO hit_rollup_offer AS t (partner_id, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
     SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
-           kind, outcome, sum(hits), sum(uniques), sum(bots)
-      FROM hits_delta
-     GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT ON CONSTRAINT hit_rollup_offer_key DO UPDATE
-       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
-
-    INSERT INTO hit_rollup_partner AS t (partner_id, bucket, kind, outcome, hits, uniques, bots)
-    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'), kind, outcome,
-           sum(hits), sum(uniques), sum(bots)
+           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
+           coalesce(sum(bots), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
       FROM hits_delta
      GROUP BY 1, 2, 3, 4
-    ON CONFLICT ON CONSTRAINT hit_rollup_partner_key DO UPDATE
-       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id) DO UPDATE
+       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
 
-    INSERT INTO hit_rollup_offer_day AS t (partner_id, bucket, offer_id, offer_url_id, kind, outcome, hits, uniques, bots)
+    INSERT INTO hit_rollup_partner AS t (partner_id, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
+    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
+           coalesce(sum(bots), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
+      FROM hits_delta
+     GROUP BY 1, 2
+    ON CONFLICT (partner_id, bucket) DO UPDATE
+       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
+
+    INSERT INTO hit_rollup_offer_day AS t (partner_id, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
     SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
-           kind, outcome, sum(hits), sum(uniques), sum(bots)
-      FROM hits_delta
-     GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id, kind, outcome) DO UPDATE
-       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
-
-    INSERT INTO hit_rollup_partner_day AS t (partner_id, bucket, kind, outcome, hits, uniques, bots)
-    SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'), kind, outcome,
-           sum(hits), sum(uniques), sum(bots)
+           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
+           coalesce(sum(bots), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
       FROM hits_delta
      GROUP BY 1, 2, 3, 4
-    ON CONFLICT (partner_id, bucket, kind, outcome) DO UPDATE
-       SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
+    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id) DO UPDATE
+       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
+
+    INSERT INTO hit_rollup_offer_hour AS t (partner_id, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
+    SELECT partner_id, date_bin('1 hour', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
+           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
+           coalesce(sum(bots), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
+      FROM hits_delta
+     GROUP BY 1, 2, 3, 4
+    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id) DO UPDATE
+       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
+
+    INSERT INTO hit_rollup_partner_day AS t (partner_id, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
+    SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
+           coalesce(sum(bots), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
+      FROM hits_delta
+     GROUP BY 1, 2
+    ON CONFLICT (partner_id, bucket) DO UPDATE
+       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
+
+    INSERT INTO hit_rollup_partner_hour AS t (partner_id, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
+    SELECT partner_id, date_bin('1 hour', hit_at, timestamptz '2000-01-01 00:00+00'),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
+           coalesce(sum(bots), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
+           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
+      FROM hits_delta
+     GROUP BY 1, 2
+    ON CONFLICT (partner_id, bucket) DO UPDATE
+       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
 
     DELETE FROM hits_delta;
 END;
@@ -212,7 +296,7 @@ $$;
 
 -- One dimension of a report: its grouping expression over rollup row r ($2 is the time zone),
 -- how it is shown, how it sorts ('n' numeric or 't' text, never NULL) and the narrowest rollup
--- that has it (1 partner, 2 offer, 3 sub). Names are checked by the caller (src/report/report_params.c).
+-- that has it (1 partner, 2 offer, 3 sub: kind and outcome are columns only there). Names are checked by the caller (src/report/report_params.c).
 CREATE FUNCTION report_dim(name text, OUT expr text, OUT shown text, OUT sort_expr text, OUT sort_type text, OUT width int)
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
@@ -230,8 +314,10 @@ BEGIN
     WHEN 'month' THEN
         expr := 'to_char(r.bucket AT TIME ZONE $2, ''YYYY-MM'')';
         shown := '%1$s'; sort_expr := '%1$s'; sort_type := 't'; width := 1;
-    WHEN 'partner_id', 'kind', 'outcome' THEN
+    WHEN 'partner_id' THEN
         expr := 'r.' || name; width := 1;
+    WHEN 'kind', 'outcome' THEN
+        expr := 'r.' || name; width := 3;
     WHEN 'offer_id', 'offer_url_id' THEN
         expr := 'r.' || name; width := 2;
     WHEN 'source_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5' THEN
@@ -253,16 +339,19 @@ $$;
 
 -- The rows a report cut by local days (no `hour`) reads at width 1 (partner) or 2 (offer): for
 -- every UTC day the range touches, its daily row stands for the local day that holds the day's
--- midday (labelled with that instant), less the 15-minute rows of the day's hours that belong to
--- another local day or lie outside the range (labelled likewise, negated), plus those of them that
--- lie inside the range (with their own time). The sum per local day is exactly the 15-minute
--- rows' sum, at a fraction of the rows. cond is the report's filters over alias r.
+-- midday (labelled with that instant), less the rows of the day's hours that belong to another
+-- local day or lie outside the range (labelled likewise, negated), plus those of them that lie
+-- inside the range (with their own time); those pieces are read as whole UTC hours (…_hour) and
+-- the quarter hours at their ends (a +05:30 zone's day starts at 18:30 UTC). The sum per local
+-- day is exactly the 15-minute rows' sum, at a fraction of the rows. cond is the report's
+-- filters over alias r.
 CREATE FUNCTION report_source(width int, cond text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     base text := CASE width WHEN 1 THEN 'hit_rollup_partner' ELSE 'hit_rollup_offer' END;
-    cols text := CASE width WHEN 1 THEN 'r.partner_id, r.kind, r.outcome'
-                 ELSE 'r.partner_id, r.offer_id, r.offer_url_id, r.kind, r.outcome' END;
+    cols text := CASE width WHEN 1 THEN 'r.partner_id' ELSE 'r.partner_id, r.offer_id, r.offer_url_id' END;
+    metrics constant text := 'r.clicks, r.unique_clicks, r.impressions, r.bot_hits, r.fallback_paused, r.fallback_archived, r.fallback_no_access, r.fallback_partner_inactive, r.fallback_url_inactive, r.fallback_too_long';
+    signed constant text := 'p.sign * r.clicks AS clicks, p.sign * r.unique_clicks AS unique_clicks, p.sign * r.impressions AS impressions, p.sign * r.bot_hits AS bot_hits, p.sign * r.fallback_paused AS fallback_paused, p.sign * r.fallback_archived AS fallback_archived, p.sign * r.fallback_no_access AS fallback_no_access, p.sign * r.fallback_partner_inactive AS fallback_partner_inactive, p.sign * r.fallback_url_inactive AS fallback_url_inactive, p.sign * r.fallback_too_long AS fallback_too_long';
 BEGIN
     RETURN format(
         '(WITH days AS ('
@@ -276,14 +365,27 @@ BEGIN
         '          (greatest(d, $3), k_lo, 1), (k_hi, least(d + interval ''24 hours'', $4), 1)) v(lo, hi, sign)'
         '    WHERE k_lo < k_hi AND lo < hi'
         '   UNION ALL'
-        '   SELECT d, greatest(d, $3), least(d + interval ''24 hours'', $4), 1 FROM days WHERE k_lo >= k_hi)'
-        ' SELECT %2$s, days.d + interval ''12 hours'' AS bucket, r.hits, r.uniques, r.bots'
+        '   SELECT d, greatest(d, $3), least(d + interval ''24 hours'', $4), 1 FROM days WHERE k_lo >= k_hi),'
+        ' pieces AS ('
+        '   SELECT d, sign, tier, lo2 AS lo, hi2 AS hi FROM parts,'
+        '          LATERAL (SELECT date_bin(''1 hour'', lo + interval ''1 hour'' - interval ''1 microsecond'','
+        '                                   timestamptz ''2000-01-01 00:00+00'') AS h1,'
+        '                          date_bin(''1 hour'', hi, timestamptz ''2000-01-01 00:00+00'') AS h2) c,'
+        '          LATERAL (VALUES (''f'', lo, CASE WHEN h1 < h2 THEN h1 ELSE hi END, true), (''h'', h1, h2, true),'
+        '                          (''f'', h2, hi, h1 < h2)) v(tier, lo2, hi2, used)'
+        '    WHERE used AND lo2 < hi2)'
+        ' SELECT %2$s, days.d + interval ''12 hours'' AS bucket, %5$s'
         '   FROM days JOIN %1$I r ON r.bucket = days.d WHERE days.k_lo < days.k_hi AND %4$s'
         ' UNION ALL'
-        ' SELECT %2$s, CASE WHEN p.sign < 0 THEN p.d + interval ''12 hours'' ELSE r.bucket END, p.sign * r.hits,'
-        '        p.sign * r.uniques, p.sign * r.bots'
-        '   FROM parts p JOIN %3$I r ON r.bucket >= p.lo AND r.bucket < p.hi WHERE %4$s) r',
-        base || '_day', cols, base, cond);
+        -- OFFSET 0: one index range scan per piece, whatever the planner guesses of their number
+        ' SELECT %2$s, CASE WHEN p.sign < 0 THEN p.d + interval ''12 hours'' ELSE r.bucket END, %6$s'
+        '   FROM pieces p CROSS JOIN LATERAL (SELECT * FROM %7$I r WHERE r.bucket >= p.lo AND r.bucket < p.hi AND %4$s'
+        '                                    OFFSET 0) r WHERE p.tier = ''h'''
+        ' UNION ALL'
+        ' SELECT %2$s, CASE WHEN p.sign < 0 THEN p.d + interval ''12 hours'' ELSE r.bucket END, %6$s'
+        '   FROM pieces p CROSS JOIN LATERAL (SELECT * FROM %3$I r WHERE r.bucket >= p.lo AND r.bucket < p.hi AND %4$s'
+        '                                    OFFSET 0) r WHERE p.tier = ''f'') r',
+        base || '_day', cols, base, cond, metrics, signed, base || '_hour');
 END;
 $$;
 
@@ -298,7 +400,8 @@ $$;
 -- Rows: row (the JSON object of one group) and page_key (its sort key as a JSON array).
 CREATE FUNCTION report_hits(spec jsonb, tz text, t_from timestamptz, t_to timestamptz)
 RETURNS TABLE (row_json json, page_key text)
-LANGUAGE plpgsql STABLE AS $$
+-- JIT compiling the many aggregate expressions costs far more than it saves on rollup rows.
+LANGUAGE plpgsql STABLE SET jit = off AS $$
 DECLARE
     metrics constant text[] := ARRAY['clicks', 'unique_clicks', 'impressions', 'bot_hits', 'fallback_clicks',
         'fallback_paused', 'fallback_archived', 'fallback_no_access', 'fallback_partner_inactive',
@@ -315,6 +418,7 @@ DECLARE
         'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_partner_inactive''), 0) AS fallback_partner_inactive, '
         'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_url_inactive''), 0) AS fallback_url_inactive, '
         'coalesce(sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_too_long''), 0) AS fallback_too_long';
+    agg_wide constant text := 'coalesce(sum(r.clicks), 0) AS clicks, coalesce(sum(r.unique_clicks), 0) AS unique_clicks, coalesce(sum(r.impressions), 0) AS impressions, coalesce(sum(r.bot_hits), 0) AS bot_hits, coalesce(sum(r.fallback_paused), 0) AS fallback_paused, coalesce(sum(r.fallback_archived), 0) AS fallback_archived, coalesce(sum(r.fallback_no_access), 0) AS fallback_no_access, coalesce(sum(r.fallback_partner_inactive), 0) AS fallback_partner_inactive, coalesce(sum(r.fallback_url_inactive), 0) AS fallback_url_inactive, coalesce(sum(r.fallback_too_long), 0) AS fallback_too_long, coalesce(sum(r.fallback_paused + r.fallback_archived + r.fallback_no_access + r.fallback_partner_inactive + r.fallback_url_inactive + r.fallback_too_long), 0) AS fallback_clicks';
     ctr constant text := 'CASE WHEN g.impressions > 0 THEN round(g.clicks::numeric / g.impressions, 6) END AS ctr';
     width int := 1;
     d record;
@@ -353,6 +457,9 @@ BEGIN
     END LOOP;
 
     IF (spec->>'totals')::boolean THEN
+        IF width <= 2 THEN
+            agg := agg_wide;
+        END IF;
         src := CASE WHEN width <= 2 THEN report_source(width, where_sql)
                ELSE 'hit_rollup_sub r WHERE r.bucket >= $3 AND r.bucket < $4 AND ' || where_sql END;
         sql := format('SELECT json_build_object(%s)::json, NULL::text FROM (SELECT %s FROM %s) g',
@@ -384,6 +491,9 @@ BEGIN
     END LOOP;
     tbl := CASE width WHEN 1 THEN 'hit_rollup_partner' WHEN 2 THEN 'hit_rollup_offer' ELSE 'hit_rollup_sub' END;
     tiered := width <= 2 AND NOT (spec->'group') ? 'hour';
+    IF width <= 2 THEN
+        agg := agg_wide;
+    END IF;
     src := CASE WHEN tiered THEN report_source(width, where_sql)
            ELSE format('%I r WHERE r.bucket >= $3 AND r.bucket < $4 AND %s', tbl, where_sql) END;
 
@@ -429,7 +539,9 @@ BEGIN
         'k AS (SELECT p.*, %7$s FROM p), '
         'q AS (SELECT * FROM k WHERE %8$s ORDER BY %9$s LIMIT ($1->>''limit'')::bigint) '
         'SELECT json_build_object(%10$s %11$s)::json, json_build_array(%12$s)::text FROM q %13$s ORDER BY %9$s',
-        group_cols, agg, src, '', CASE WHEN group_nums = '' THEN '' ELSE 'GROUP BY ' || group_nums END,
+        group_cols, agg, src, '', CASE WHEN group_nums = '' THEN '' ELSE 'GROUP BY ' || group_nums END
+            -- a day's row less its spilled hours can leave a group of zeros: no group
+            || CASE WHEN tiered THEN ' HAVING sum(r.clicks) + sum(r.impressions) <> 0' ELSE '' END,
         ctr,
         (SELECT string_agg(format('%s AS k%s', keys[n], n), ', ') FROM generate_subscripts(keys, 1) n),
         CASE WHEN cond = '' THEN 'true' ELSE cond END,

@@ -105,6 +105,14 @@ test('exact: totals equal count(*) over the hits after a segment shipped twice, 
     FROM hits WHERE partner_id = ${a.partner.id} GROUP BY 1) x`);
   assert.equal(r.body.data.map((row) => row.unique_clicks).join(','), perHour);
   assert.equal(t.ctr, 6);
+  /* the same by local day in half- and quarter-hour zones (whole UTC days less and plus their spilled hours) */
+  for (const tz of ['Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns']) {
+    const days = await report(a.key, `group_by=date&timezone=${tz}&from=${base.toISOString()}&to=${m(24 * 60).toISOString()}`);
+    assert.equal(days.status, 200, days.text);
+    const raw = psql(`SELECT string_agg(d || ':' || c || ':' || u, ',' ORDER BY d) FROM (SELECT (hit_at AT TIME ZONE '${tz}')::date::text d,
+      count(*) FILTER (WHERE kind = 'click') c, count(*) FILTER (WHERE kind = 'click' AND is_unique) u FROM hits WHERE partner_id = ${a.partner.id} GROUP BY 1) x`);
+    assert.equal(days.body.data.map((row) => `${row.date}:${row.clicks}:${row.unique_clicks}`).join(','), raw, tz);
+  }
 });
 
 test('a click answered by /c/ is in the report within 5 s', { timeout: 30000 }, async (t) => {
