@@ -109,9 +109,12 @@ CREATE TABLE hit_rollup_delta_shape (
     bots         integer
 );
 
--- Adds the session's hits_delta to the three rollups and empties it.
+-- Adds the session's hits_delta to the rollups and empties it.
 CREATE FUNCTION hit_rollup_apply() RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    wide constant text[] := ARRAY['clicks', 'unique_clicks', 'impressions', 'bot_hits', 'fallback_paused', 'fallback_archived', 'fallback_no_access', 'fallback_partner_inactive', 'fallback_url_inactive', 'fallback_too_long'];
+    target record;
 BEGIN
     INSERT INTO hit_rollup_sub AS t (partner_id, bucket, offer_id, offer_url_id, kind, outcome,
                                      source_id, sub1, sub2, sub3, sub4, sub5, hits, uniques, bots)
@@ -122,107 +125,27 @@ BEGIN
     ON CONFLICT ON CONSTRAINT hit_rollup_sub_key DO UPDATE
        SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
 
-    INSERT INTO hit_rollup_offer AS t (partner_id, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
-    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
-           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
-           coalesce(sum(bots), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
-      FROM hits_delta
-     GROUP BY 1, 2, 3, 4
-    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id) DO UPDATE
-       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
-
-    INSERT INTO hit_rollup_partner AS t (partner_id, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
-    SELECT partner_id, date_bin('15 minutes', hit_at, timestamptz '2000-01-01 00:00+00'),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
-           coalesce(sum(bots), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
-      FROM hits_delta
-     GROUP BY 1, 2
-    ON CONFLICT (partner_id, bucket) DO UPDATE
-       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
-
-    INSERT INTO hit_rollup_offer_day AS t (partner_id, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
-    SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
-           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
-           coalesce(sum(bots), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
-      FROM hits_delta
-     GROUP BY 1, 2, 3, 4
-    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id) DO UPDATE
-       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
-
-    INSERT INTO hit_rollup_offer_hour AS t (partner_id, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
-    SELECT partner_id, date_bin('1 hour', hit_at, timestamptz '2000-01-01 00:00+00'), offer_id, offer_url_id,
-           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
-           coalesce(sum(bots), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
-      FROM hits_delta
-     GROUP BY 1, 2, 3, 4
-    ON CONFLICT (partner_id, bucket, offer_id, offer_url_id) DO UPDATE
-       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
-
-    INSERT INTO hit_rollup_partner_day AS t (partner_id, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
-    SELECT partner_id, date_bin('24 hours', hit_at, timestamptz '2000-01-01 00:00+00'),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
-           coalesce(sum(bots), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
-      FROM hits_delta
-     GROUP BY 1, 2
-    ON CONFLICT (partner_id, bucket) DO UPDATE
-       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
-
-    INSERT INTO hit_rollup_partner_hour AS t (partner_id, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive, fallback_too_long)
-    SELECT partner_id, date_bin('1 hour', hit_at, timestamptz '2000-01-01 00:00+00'),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(uniques) FILTER (WHERE kind = 'click'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'impression'), 0),
-           coalesce(sum(bots), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_paused'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_archived'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_no_access'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_partner_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_url_inactive'), 0),
-           coalesce(sum(hits) FILTER (WHERE kind = 'click' AND outcome = 'fallback_too_long'), 0)
-      FROM hits_delta
-     GROUP BY 1, 2
-    ON CONFLICT (partner_id, bucket) DO UPDATE
-       SET clicks = t.clicks + excluded.clicks, unique_clicks = t.unique_clicks + excluded.unique_clicks, impressions = t.impressions + excluded.impressions, bot_hits = t.bot_hits + excluded.bot_hits, fallback_paused = t.fallback_paused + excluded.fallback_paused, fallback_archived = t.fallback_archived + excluded.fallback_archived, fallback_no_access = t.fallback_no_access + excluded.fallback_no_access, fallback_partner_inactive = t.fallback_partner_inactive + excluded.fallback_partner_inactive, fallback_url_inactive = t.fallback_url_inactive + excluded.fallback_url_inactive, fallback_too_long = t.fallback_too_long + excluded.fallback_too_long;
+    -- The wide tables: a column per metric, at three time steps.
+    FOR target IN SELECT * FROM (VALUES ('hit_rollup_offer', ', offer_id, offer_url_id', '15 minutes'),
+                                   ('hit_rollup_offer_hour', ', offer_id, offer_url_id', '1 hour'),
+                                   ('hit_rollup_offer_day', ', offer_id, offer_url_id', '24 hours'),
+                                   ('hit_rollup_partner', '', '15 minutes'),
+                                   ('hit_rollup_partner_hour', '', '1 hour'),
+                                   ('hit_rollup_partner_day', '', '24 hours')) v(tbl, keys, step) LOOP
+        EXECUTE format(
+            'INSERT INTO %1$I AS t (partner_id, bucket%2$s, %4$s)'
+            ' SELECT partner_id, date_bin(%3$L, hit_at, timestamptz ''2000-01-01 00:00+00'')%2$s,'
+            '        coalesce(sum(hits) FILTER (WHERE kind = ''click''), 0),'
+            '        coalesce(sum(uniques) FILTER (WHERE kind = ''click''), 0),'
+            '        coalesce(sum(hits) FILTER (WHERE kind = ''impression''), 0),'
+            '        coalesce(sum(bots), 0), %5$s'
+            '   FROM hits_delta GROUP BY partner_id, 2%2$s'
+            ' ON CONFLICT (partner_id, bucket%2$s) DO UPDATE SET %6$s',
+            target.tbl, target.keys, target.step, array_to_string(wide, ', '),
+            (SELECT string_agg(format('coalesce(sum(hits) FILTER (WHERE kind = ''click'' AND outcome = %L), 0)', m), ', ')
+               FROM unnest(wide[5:]) m),
+            (SELECT string_agg(format('%1$I = t.%1$I + excluded.%1$I', m), ', ') FROM unnest(wide) m));
+    END LOOP;
 
     DELETE FROM hits_delta;
 END;

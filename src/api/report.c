@@ -18,8 +18,9 @@
 #include "report/report_params.h"
 #include "util/csv_write.h"
 
-#define REPORT_COMMON "group_by", "sort", "timezone", "from", "to", "offer_id", "offer_url_id", "partner_id", \
-    "source_id", "sub1", "sub2", "sub3", "sub4", "sub5", "kind", "outcome"
+#define REPORT_COMMON                                                                                                  \
+    "group_by", "sort", "timezone", "from", "to", "offer_id", "offer_url_id", "partner_id", "source_id", "sub1",       \
+        "sub2", "sub3", "sub4", "sub5", "kind", "outcome"
 const char *const REPORT_QUERY[] = {REPORT_COMMON, "format", "limit", "cursor", NULL};
 const char *const REPORT_EXPORT_QUERY[] = {REPORT_COMMON, NULL};
 
@@ -40,10 +41,11 @@ static db_stmt_t RANGE = DB_STMT(
     5, true);
 
 /* $1 spec, $2 zone, $3/$4 range in microseconds. */
-static db_stmt_t ROWS = DB_STMT("SELECT row_json, page_key\n"
-                                "  FROM report_hits($1::jsonb, $2, timestamptz 'epoch' + $3::bigint * interval '1 microsecond',\n"
-                                "                   timestamptz 'epoch' + $4::bigint * interval '1 microsecond')",
-                                4, true);
+static db_stmt_t ROWS =
+    DB_STMT("SELECT row_json, page_key\n"
+            "  FROM report_hits($1::jsonb, $2, timestamptz 'epoch' + $3::bigint * interval '1 microsecond',\n"
+            "                   timestamptz 'epoch' + $4::bigint * interval '1 microsecond')",
+            4, true);
 
 /* A checked request: its parameters, the range as SQL parameters, and the spec. */
 typedef struct {
@@ -123,8 +125,8 @@ static int report_prepare(request_t *r, report_req_t *q)
         return -1;
     q->from = arena_printf(r->arena, "%" PRId64, from);
     q->to = arena_printf(r->arena, "%" PRId64, to);
-    q->range = json_pack("{s:s, s:s, s:s}", "from", PQgetvalue(res, 0, 3), "to", PQgetvalue(res, 0, 4), "timezone",
-                         q->p.tz);
+    q->range =
+        json_pack("{s:s, s:s, s:s}", "from", PQgetvalue(res, 0, 3), "to", PQgetvalue(res, 0, 4), "timezone", q->p.tz);
     json_t *group = json_array();
     for (int i = 0; i < q->p.ngroup; i++)
         json_array_append_new(group, json_string(q->p.group[i]));

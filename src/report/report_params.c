@@ -9,9 +9,9 @@
 #include "util/rfc3339.h"
 #include "util/text.h"
 
-static const char *const DIMENSIONS[] = {"hour",   "date", "week", "month", "offer_id", "offer_url_id",
-                                         "source_id", "sub1", "sub2", "sub3",  "sub4",     "sub5",
-                                         "outcome", "kind", "partner_id", NULL};
+static const char *const DIMENSIONS[] = {"hour",      "date", "week",       "month", "offer_id", "offer_url_id",
+                                         "source_id", "sub1", "sub2",       "sub3",  "sub4",     "sub5",
+                                         "outcome",   "kind", "partner_id", NULL};
 const char *const REPORT_METRICS[] = {"clicks",
                                       "unique_clicks",
                                       "impressions",
@@ -101,8 +101,8 @@ static int group_item(void *ctx, const char *s, size_t len)
     parse_ctx_t *c = ctx;
     const char *dim = find(DIMENSIONS, s, len);
     if (!dim)
-        return problem_field(c->p, "query", "group_by", "unknown dimension '%.*s'; one of: %s", (int)(len > 64 ? 64 : len),
-                             s, joined(c->a, DIMENSIONS));
+        return problem_field(c->p, "query", "group_by", "unknown dimension '%.*s'; one of: %s",
+                             (int)(len > 64 ? 64 : len), s, joined(c->a, DIMENSIONS));
     for (int i = 0; i < c->rp->ngroup; i++)
         if (c->rp->group[i] == dim)
             return problem_field(c->p, "query", "group_by", "names '%s' twice", dim);

@@ -35,11 +35,11 @@ typedef struct {
 typedef struct {
     const char *group[REPORT_DIMS_MAX]; /* dimension names, in the order given (static strings) */
     int ngroup;
-    json_t *filters;  /* {name: [ids…] | [words…] | "text"}; new reference, owned by the caller */
-    json_t *sort;     /* [[key, descending], …]; new reference, owned by the caller */
-    const char *tz;   /* IANA name (syntax checked only), default "UTC" */
+    json_t *filters; /* {name: [ids…] | [words…] | "text"}; new reference, owned by the caller */
+    json_t *sort;    /* [[key, descending], …]; new reference, owned by the caller */
+    const char *tz;  /* IANA name (syntax checked only), default "UTC" */
     report_time_t from, to;
-    bool csv;         /* format=csv */
+    bool csv; /* format=csv */
 } report_params_t;
 
 /* Reads the report's parameters from q. Admins may group and filter by partner_id; for a partner

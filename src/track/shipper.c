@@ -37,14 +37,15 @@ struct shipper {
     pthread_cond_t wake;
     bool stopping;
     long long partitions_checked_ms;
-    int retention_days; /* TRACKGEN_HITS_RETENTION_DAYS (track/partitions.h) */
     unsigned long long quarantined; /* rows this process put into hit_quarantine, for the logs */
+    int retention_days;             /* TRACKGEN_HITS_RETENTION_DAYS (track/partitions.h) */
 };
 
 #define ROLLUP_COLUMNS_OF(t)                                                                                           \
-    t "partner_id, " t "hit_at, " t "offer_id, " t "offer_url_id, " t "kind, " t "outcome, " t "source_id, " t            \
+    t "partner_id, " t "hit_at, " t "offer_id, " t "offer_url_id, " t "kind, " t "outcome, " t "source_id, " t         \
       "sub1, " t "sub2, " t "sub3, " t "sub4, " t "sub5"
 #define ROLLUP_COLUMNS ROLLUP_COLUMNS_OF("")
+#define FIXED_COLUMNS ROLLUP_COLUMNS_OF("h.")
 
 static const char CREATE_INCOMING[] =
     "CREATE TEMP TABLE hits_incoming (\n"
@@ -87,7 +88,8 @@ static const char INSERT_HITS[] = "WITH ins AS (\n"
                                   "  FROM hits_incoming i\n"
                                   "ON CONFLICT DO NOTHING\n"
                                   "RETURNING " ROLLUP_COLUMNS ", is_unique, is_bot)\n"
-                                  "INSERT INTO hits_delta SELECT " ROLLUP_COLUMNS ", 1, is_unique::int, is_bot::int FROM ins";
+                                  "INSERT INTO hits_delta\n"
+                                  "SELECT " ROLLUP_COLUMNS ", 1, is_unique::int, is_bot::int FROM ins";
 
 /* Segments are not shipped in time order (two workers, outages): a hit that arrives after a later
  * one of the same person takes the later one's is_unique away. */
@@ -104,7 +106,7 @@ static const char FIX_LATER_UNIQUE[] = "WITH fixed AS (\n"
                                        "   AND h.kind = i.kind\n"
                                        "   AND h.hit_at > i.hit_at\n"
                                        "   AND h.hit_at < i.hit_at + interval '24 hours'\n"
-                                       "RETURNING " ROLLUP_COLUMNS_OF("h.") ")\n"
+                                       "RETURNING " FIXED_COLUMNS ")\n"
                                        "INSERT INTO hits_delta SELECT " ROLLUP_COLUMNS ", 0, -1, 0 FROM fixed";
 
 /* Reports: what this transaction inserted (+1 each, as RETURNING says, so a row ON CONFLICT skipped

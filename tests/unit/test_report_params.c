@@ -94,8 +94,8 @@ static void test_report_params_refusals_name_the_parameter(void **state)
         {"group_by=date,", true, "group_by"},
         {"group_by=", true, "group_by"},
         {"group_by=partner_id", false, "group_by"},
-        {"sort=sub1", true, "sort"},         /* not grouped */
-        {"sort=-revenue", true, "sort"},     /* no such metric */
+        {"sort=sub1", true, "sort"},     /* not grouped */
+        {"sort=-revenue", true, "sort"}, /* no such metric */
         {"sort=clicks,-clicks", true, "sort"},
         {"offer_id=1,x", true, "offer_id"},
         {"offer_id=0", true, "offer_id"},
@@ -146,9 +146,9 @@ static void test_report_params_names_and_dates(void **state)
     (void)state;
     static const char *const good_tz[] = {"UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5",
                                           "America/Port-au-Prince"};
-    static const char *const bad_tz[] = {"", "/UTC", "UTC/", "Asia//Kolkata", "Asia/Kol.kata", "..", "+05:30",
-                                         "5Asia", "Asia/ Kolkata",
-                                         "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    static const char *const bad_tz[] = {
+        "",   "/UTC",   "UTC/",  "Asia//Kolkata", "Asia/Kol.kata",
+        "..", "+05:30", "5Asia", "Asia/ Kolkata", "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
     for (size_t i = 0; i < N_ELEMS(good_tz); i++)
         if (!report_tz_name_valid(good_tz[i], strlen(good_tz[i])))
             fail_msg("%s refused", good_tz[i]);
