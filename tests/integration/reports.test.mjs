@@ -167,6 +167,9 @@ test('group_by in order, names with ids, filters on every dimension, sort, total
   assert.equal(r.body.totals.ctr, 6);
   assert.match(r.body.range.from, /^\d{4}-\d\d-\d\dT\d\d:00:00\+00:00$/);
 
+  const byOutcome = await report(a.key, `${range}&group_by=outcome&format=json`);
+  assert.deepEqual(byOutcome.body.data.map((row) => [row.outcome, row.clicks + row.impressions]),
+    [['fallback_paused', 1], ['fallback_too_long', 1], ['recorded', 2], ['redirected', 10]]);
   const byUrl = await report(a.key, `${range}&group_by=offer_url_id&kind=click`);
   assert.deepEqual(byUrl.body.data.map((row) => [row.offer_url_id, row.offer_url_name, row.clicks]),
     [[null, null, 11], [url.body.id, 'Second page', 1]]);
