@@ -160,6 +160,15 @@ SELECT partner_id, hit_at, offer_id, offer_url_id, kind, outcome, source_id, sub
 SELECT hit_rollup_apply();
 DROP TABLE hits_delta;
 
+-- Where the raw hits are complete from: the end of the newest day retention dropped. Reports at
+-- the sub width read hits themselves from there on (as fast as the rollup, which holds about a
+-- row per hit at that width) and hit_rollup_sub before it.
+CREATE TABLE hit_retention (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    raw_from  timestamptz NOT NULL DEFAULT '-infinity'
+);
+INSERT INTO hit_retention DEFAULT VALUES;
+
 -- Drops the daily partitions (hits_YYYYMMDD) whose day ended more than keep_days days before
 -- today (UTC). Returns how many it dropped. The rollups keep those days' numbers.
 CREATE FUNCTION hits_drop_partitions(keep_days integer) RETURNS integer
@@ -177,6 +186,8 @@ BEGIN
            AND to_date(substr(c.relname, 6), 'YYYYMMDD') < (now() AT TIME ZONE 'UTC')::date - keep_days
     LOOP
         EXECUTE format('DROP TABLE %I', part.relname);
+        UPDATE hit_retention
+           SET raw_from = greatest(raw_from, (to_date(substr(part.relname, 6), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC');
         dropped := dropped + 1;
     END LOOP;
     RETURN dropped;
@@ -312,6 +323,17 @@ BEGIN
 END;
 $$;
 
+-- The rows of a report at the sub width over [$3, $4): the raw hits when retention has kept all of
+-- them (they equal the rollup exactly, and a partner's hits are found by its index), else
+-- hit_rollup_sub. Both as alias r with the rollup's columns.
+CREATE FUNCTION report_sub_source(t_from timestamptz) RETURNS text
+LANGUAGE sql STABLE
+RETURN CASE WHEN t_from >= (SELECT raw_from FROM hit_retention)
+            THEN '(SELECT h.partner_id, h.hit_at AS bucket, h.offer_id, h.offer_url_id, h.kind, h.outcome, h.source_id,'
+                 ' h.sub1, h.sub2, h.sub3, h.sub4, h.sub5, 1 AS hits, h.is_unique::int AS uniques, h.is_bot::int AS bots'
+                 ' FROM hits h WHERE h.hit_at >= $3 AND h.hit_at < $4) r'
+            ELSE '(SELECT * FROM hit_rollup_sub r WHERE r.bucket >= $3 AND r.bucket < $4) r' END;
+
 -- The report itself. spec (built by src/api/report.c from validated parameters):
 --   scope     the caller's partner id (null: an admin, every partner)
 --   group     dimension names, in order
@@ -384,7 +406,7 @@ BEGIN
             agg := agg_wide;
         END IF;
         src := CASE WHEN width <= 2 THEN report_source(width, where_sql)
-               ELSE 'hit_rollup_sub r WHERE r.bucket >= $3 AND r.bucket < $4 AND ' || where_sql END;
+               ELSE report_sub_source(t_from) || ' WHERE ' || where_sql END;
         sql := format('SELECT json_build_object(%s)::json, NULL::text FROM (SELECT %s FROM %s) g',
             (SELECT string_agg(format('%L, g.%I', m, m), ', ') FROM unnest(metrics[1:11]) m) || ', ''ctr'', ' ||
                 'CASE WHEN g.impressions > 0 THEN round(g.clicks::numeric / g.impressions, 6) END',
@@ -418,6 +440,7 @@ BEGIN
         agg := agg_wide;
     END IF;
     src := CASE WHEN tiered THEN report_source(width, where_sql)
+           WHEN width = 3 THEN report_sub_source(t_from) || ' WHERE ' || where_sql
            ELSE format('%I r WHERE r.bucket >= $3 AND r.bucket < $4 AND %s', tbl, where_sql) END;
 
     -- Sort keys: the requested ones, then every grouped dimension not among them (a total order).

@@ -381,5 +381,9 @@ test('partitions: made ahead by trackgen itself; past TRACKGEN_HITS_RETENTION_DA
   const r = await report(a.key, `from=${oldIso}&to=${oldIso}&group_by=date`);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.data.map((row) => [row.date, row.clicks, row.unique_clicks]), [[oldIso, 3, 3]]);
+  /* and at the sub width, which reads the raw hits only where retention kept them all */
+  const subs = await report(a.key, `from=${oldIso}&to=${oldIso}&group_by=sub1,kind`);
+  assert.deepEqual(subs.body.data.map((row) => [row.sub1, row.kind, row.clicks, row.unique_clicks]), [[null, 'click', 3, 3]]);
+  assert.equal(subs.body.totals.clicks, 3);
   assert.equal(psql(`SELECT count(*) FROM hits WHERE partner_id = ${a.partner.id}`), '0');
 });
