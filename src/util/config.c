@@ -30,7 +30,9 @@
 #define DEFAULT_CLICKS_RATE_LIMIT 600 /* per client address and minute on POST /v1/clicks */
 #define MAX_RATE_LIMIT 100000         /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
 #define DEFAULT_DOWNLOAD_TTL 3600     /* one hour */
-#define DEFAULT_HITS_RETENTION_DAYS 400 /* hit partitions kept; reports keep their numbers (rollups) */
+
+/* Days hit partitions are kept (track/partitions.h); the reports keep their numbers. */
+#define DEFAULT_HITS_RETENTION_DAYS 400
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -191,7 +193,8 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
     const char *retention = value_or(get, "TRACKGEN_HITS_RETENTION_DAYS", NULL);
     n = DEFAULT_HITS_RETENTION_DAYS;
     if (retention && !parse_long(retention, 1, 36500, &n))
-        return fail(err, errlen, "TRACKGEN_HITS_RETENTION_DAYS: '%s' is not a number of days from 1 to 36500", retention);
+        return fail(err, errlen, "TRACKGEN_HITS_RETENTION_DAYS: '%s' is not a number of days from 1 to 36500",
+                    retention);
     cfg->hits_retention_days = (int)n;
 
     const char *fallback = value_or(get, "TRACKGEN_FALLBACK_URL", NULL);
