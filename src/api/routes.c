@@ -24,6 +24,7 @@
 #include "api/offers.h"
 #include "api/partners.h"
 #include "api/qr.h"
+#include "api/report.h"
 #include "api/tracking_links.h"
 
 static const char *const PAGE[] = {"limit", "cursor", NULL};
@@ -66,6 +67,12 @@ static const route_t ROUTES[] = {
     {"GET", "/v1/hits/export", hits_export, ROUTE_ANY_KEY | ROUTE_HEAVY | ROUTE_SIGNED, HIT_EXPORT},
     {"GET", "/v1/hits/export-url", hits_export_url, ROUTE_ANY_KEY, HIT_EXPORT},
     {"GET", "/v1/hit-quarantine", hit_quarantine_list, ROUTE_ADMIN, PAGE},
+
+    /* reports */
+    {"GET", "/v1/reports/hits", report_hits, ROUTE_ANY_KEY, REPORT_QUERY},
+    {"GET", "/v1/reports/hits/export", report_hits_export, ROUTE_ANY_KEY | ROUTE_HEAVY | ROUTE_SIGNED,
+     REPORT_EXPORT_QUERY},
+    {"GET", "/v1/reports/hits/export-url", report_hits_export_url, ROUTE_ANY_KEY, REPORT_EXPORT_QUERY},
 
     {"GET", "/v1/qr", qr_data_image, ROUTE_ANY_KEY | ROUTE_SIGNED, QR_DATA_QUERY},
 

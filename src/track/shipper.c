@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "track/hitlog.h"
+#include "track/partitions.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -37,7 +38,14 @@ struct shipper {
     bool stopping;
     long long partitions_checked_ms;
     unsigned long long quarantined; /* rows this process put into hit_quarantine, for the logs */
+    int retention_days;             /* TRACKGEN_HITS_RETENTION_DAYS (track/partitions.h) */
 };
+
+#define ROLLUP_COLUMNS_OF(t)                                                                                           \
+    t "partner_id, " t "hit_at, " t "offer_id, " t "offer_url_id, " t "kind, " t "outcome, " t "source_id, " t         \
+      "sub1, " t "sub2, " t "sub3, " t "sub4, " t "sub5"
+#define ROLLUP_COLUMNS ROLLUP_COLUMNS_OF("")
+#define FIXED_COLUMNS ROLLUP_COLUMNS_OF("h.")
 
 static const char CREATE_INCOMING[] =
     "CREATE TEMP TABLE hits_incoming (\n"
@@ -58,7 +66,8 @@ static const char SERIALIZE[] = "SELECT pg_advisory_xact_lock(7461726, 1)";
 /* is_unique: the first hit of its kind from this IP + user agent on this partner + offer in 24 h,
  * counting both what is stored and what arrives in this batch. Bot hits are never unique and do
  * not use up a person's first click. */
-static const char INSERT_HITS[] = "INSERT INTO hits (" HITLOG_COLUMNS ", is_unique)\n"
+static const char INSERT_HITS[] = "WITH ins AS (\n"
+                                  "INSERT INTO hits (" HITLOG_COLUMNS ", is_unique)\n"
                                   "SELECT i.*,\n"
                                   "       NOT i.is_bot\n"
                                   "       AND row_number() OVER (PARTITION BY i.kind, i.partner_id, i.offer_id, i.ip, "
@@ -77,11 +86,15 @@ static const char INSERT_HITS[] = "INSERT INTO hits (" HITLOG_COLUMNS ", is_uniq
                                   "            AND h.kind = i.kind\n"
                                   "            AND NOT h.is_bot)\n"
                                   "  FROM hits_incoming i\n"
-                                  "ON CONFLICT DO NOTHING";
+                                  "ON CONFLICT DO NOTHING\n"
+                                  "RETURNING " ROLLUP_COLUMNS ", is_unique, is_bot)\n"
+                                  "INSERT INTO hits_delta\n"
+                                  "SELECT " ROLLUP_COLUMNS ", 1, is_unique::int, is_bot::int FROM ins";
 
 /* Segments are not shipped in time order (two workers, outages): a hit that arrives after a later
  * one of the same person takes the later one's is_unique away. */
-static const char FIX_LATER_UNIQUE[] = "UPDATE hits h\n"
+static const char FIX_LATER_UNIQUE[] = "WITH fixed AS (\n"
+                                       "UPDATE hits h\n"
                                        "   SET is_unique = false\n"
                                        "  FROM hits_incoming i\n"
                                        " WHERE NOT i.is_bot\n"
@@ -92,9 +105,15 @@ static const char FIX_LATER_UNIQUE[] = "UPDATE hits h\n"
                                        "   AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
                                        "   AND h.kind = i.kind\n"
                                        "   AND h.hit_at > i.hit_at\n"
-                                       "   AND h.hit_at < i.hit_at + interval '24 hours'";
+                                       "   AND h.hit_at < i.hit_at + interval '24 hours'\n"
+                                       "RETURNING " FIXED_COLUMNS ")\n"
+                                       "INSERT INTO hits_delta SELECT " ROLLUP_COLUMNS ", 0, -1, 0 FROM fixed";
 
-static const char ENSURE_PARTITIONS_AHEAD[] = "SELECT hits_ensure_partitions(current_date - 1, current_date + 7)";
+/* Reports: what this transaction inserted (+1 each, as RETURNING says, so a row ON CONFLICT skipped
+ * adds nothing) and un-uniqued (-1 unique each) goes into the session's hits_delta, which
+ * hit_rollup_apply() adds to the rollups in the same transaction (sql/migrations/0008_reports.sql). */
+static const char CREATE_DELTA[] = "CREATE TEMP TABLE hits_delta (LIKE hit_rollup_delta_shape) ON COMMIT DELETE ROWS";
+static const char APPLY_ROLLUPS[] = "SELECT hit_rollup_apply()";
 
 static long long now_ms(void)
 {
@@ -155,7 +174,7 @@ static bool connected(shipper_t *s)
     pg_error_t err;
     /* The staging table lives as long as the session: created once per connection. */
     if (PQstatus(s->conn) != CONNECTION_OK || !run(s, "SET client_min_messages = warning", &err) ||
-        !run(s, CREATE_INCOMING, &err)) {
+        !run(s, CREATE_INCOMING, &err) || !run(s, CREATE_DELTA, &err)) {
         if (PQstatus(s->conn) != CONNECTION_OK)
             log_msg(LOG_DEBUG, "shipper: cannot connect: %s", PQerrorMessage(s->conn));
         disconnect(s);
@@ -271,7 +290,7 @@ static failure_t ship_rows(shipper_t *s, const rowset_t *rs, size_t lo, size_t h
     size_t len = rs->start[hi] - rs->start[lo];
     bool ok = run(s, "BEGIN", err) && run(s, SERIALIZE, err) && copy_rows(s, block, len, err) &&
               run(s, ENSURE_BATCH_PARTITIONS, err) && run(s, INSERT_HITS, err) && run(s, FIX_LATER_UNIQUE, err) &&
-              run(s, "COMMIT", err);
+              run(s, APPLY_ROLLUPS, err) && run(s, "COMMIT", err);
     if (ok)
         return FAIL_NONE;
     failure_t f = classify(s, err);
@@ -409,8 +428,7 @@ static void ship_pass(shipper_t *s)
 {
     if (!connected(s))
         return;
-    pg_error_t err;
-    if (now_ms() - s->partitions_checked_ms > PARTITION_CHECK_MS && run(s, ENSURE_PARTITIONS_AHEAD, &err))
+    if (now_ms() - s->partitions_checked_ms > PARTITION_CHECK_MS && partitions_maintain(s->conn, s->retention_days))
         s->partitions_checked_ms = now_ms();
     DIR *d = opendir(s->dir);
     if (!d)
@@ -447,7 +465,7 @@ static void *shipper_main(void *arg)
     return NULL;
 }
 
-shipper_t *shipper_start(const char *spool_dir, const char *conninfo)
+shipper_t *shipper_start(const char *spool_dir, const char *conninfo, int retention_days)
 {
     shipper_t *s = calloc(1, sizeof *s);
     if (!s)
@@ -455,6 +473,7 @@ shipper_t *shipper_start(const char *spool_dir, const char *conninfo)
     s->dir = strdup(spool_dir);
     s->conninfo = strdup(conninfo);
     s->partitions_checked_ms = -PARTITION_CHECK_MS - 1;
+    s->retention_days = retention_days;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->wake, NULL);
     if (!s->dir || !s->conninfo || pthread_create(&s->thread, NULL, shipper_main, s) != 0) {

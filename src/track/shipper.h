@@ -16,8 +16,9 @@
 
 typedef struct shipper shipper_t;
 
-/* Starts the thread. NULL on failure. Owned by the server; stop with shipper_stop(). */
-shipper_t *shipper_start(const char *spool_dir, const char *conninfo);
+/* Starts the thread. NULL on failure. Owned by the server; stop with shipper_stop(). It also keeps
+ * the hit partitions (track/partitions.h), dropping those older than retention_days. */
+shipper_t *shipper_start(const char *spool_dir, const char *conninfo, int retention_days);
 /* Makes a last pass, then stops. Accepts NULL. */
 void shipper_stop(shipper_t *s);
 

@@ -24,7 +24,7 @@ track_t *track_start(const config_t *cfg)
         free(t);
         return NULL;
     }
-    t->shipper = shipper_start(cfg->spool_dir, cfg->database_url);
+    t->shipper = shipper_start(cfg->spool_dir, cfg->database_url, cfg->hits_retention_days);
     char snapshot[4096];
     snprintf(snapshot, sizeof snapshot, "%s/offer-cache.snapshot", cfg->spool_dir);
     t->cache = offer_cache_start(cfg->database_url, snapshot, CACHE_FIRST_LOAD_WAIT_MS);

@@ -31,6 +31,9 @@
 #define MAX_RATE_LIMIT 100000         /* RATELIMIT_MAX_LIMIT (http/ratelimit.h) */
 #define DEFAULT_DOWNLOAD_TTL 3600     /* one hour */
 
+/* Days hit partitions are kept (track/partitions.h); the reports keep their numbers. */
+#define DEFAULT_HITS_RETENTION_DAYS 400
+
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -186,6 +189,13 @@ int config_load(config_t *cfg, config_getenv_fn get, bool require_secret, char *
         return fail(err, errlen, "TRACKGEN_DOWNLOAD_TTL: '%s' is not a number of seconds from %d to %d", ttl,
                     SIGNED_URL_TTL_MIN, SIGNED_URL_TTL_MAX);
     cfg->download_ttl = (int)n;
+
+    const char *retention = value_or(get, "TRACKGEN_HITS_RETENTION_DAYS", NULL);
+    n = DEFAULT_HITS_RETENTION_DAYS;
+    if (retention && !parse_long(retention, 1, 36500, &n))
+        return fail(err, errlen, "TRACKGEN_HITS_RETENTION_DAYS: '%s' is not a number of days from 1 to 36500",
+                    retention);
+    cfg->hits_retention_days = (int)n;
 
     const char *fallback = value_or(get, "TRACKGEN_FALLBACK_URL", NULL);
     if (fallback && (url_check(fallback, strlen(fallback)) != URL_OK || strchr(fallback, '{')))

@@ -31,6 +31,9 @@ typedef struct {
     int clicks_rate_limit; /* requests per minute per client address on POST /v1/clicks; 0 = off */
     int heavy_requests;    /* heavy answers (exports, archives) produced at once per process */
     int download_ttl;      /* seconds a signed download URL (util/signed_url.h) stays valid */
+
+    /* days hit partitions are kept (track/partitions.h); the reports keep their numbers */
+    int hits_retention_days;
 } config_t;
 
 typedef const char *(*config_getenv_fn)(const char *name);

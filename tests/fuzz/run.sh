@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SECONDS_EACH=${1:-4}
 shift || true
-ALL=(query validate token cursor rfc3339 hitlog qr_options signed_url body_limit sniff multipart file_name csv_read)
+ALL=(query validate token cursor rfc3339 hitlog qr_options signed_url body_limit sniff multipart file_name csv_read report_params)
 HARNESSES=("${@:-${ALL[@]}}")
 
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACKGEN_FUZZ=ON >/dev/null

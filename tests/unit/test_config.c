@@ -78,6 +78,7 @@ static void test_config_defaults_with_an_empty_environment(void **state)
     assert_int_equal(c.rate_limit, 6000);
     assert_int_equal(c.clicks_rate_limit, 600);
     assert_int_equal(c.download_ttl, 3600);
+    assert_int_equal(c.hits_retention_days, 400);
     config_free(&c);
     assert_config_empty(&c);
 }
@@ -129,12 +130,14 @@ static void test_config_good_values_are_taken(void **state)
     env_set("TRACKGEN_MAX_CSV_BODY", "1073741824");
     env_set("TRACKGEN_MAX_UPLOAD", "4294967296");
     env_set("TRACKGEN_HEAVY_REQUESTS", "1023");
+    env_set("TRACKGEN_HITS_RETENTION_DAYS", "30");
     config_t c;
     char err[256];
     assert_int_equal(config_load(&c, fake_getenv, true, err, sizeof err), 0);
     assert_int_equal(c.rate_limit, 120);
     assert_int_equal(c.clicks_rate_limit, 0);
     assert_int_equal(c.download_ttl, 900);
+    assert_int_equal(c.hits_retention_days, 30);
     assert_string_equal(c.database_url, "postgresql://tg@db/trackgen");
     assert_string_equal(c.listen, "/run/trackgen/fcgi.sock");
     assert_int_equal(c.threads, 1024);
@@ -186,6 +189,8 @@ static void test_config_boundary_values_are_accepted(void **state)
         {"TRACKGEN_CLICKS_RATE_LIMIT", "100000"},
         {"TRACKGEN_DOWNLOAD_TTL", "60"},
         {"TRACKGEN_DOWNLOAD_TTL", "604800"},
+        {"TRACKGEN_HITS_RETENTION_DAYS", "1"},
+        {"TRACKGEN_HITS_RETENTION_DAYS", "36500"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         env_only(cases[i][0], cases[i][1]);
@@ -272,6 +277,10 @@ static void test_config_every_bad_value_names_its_variable(void **state)
         {"TRACKGEN_DOWNLOAD_TTL", " 3600"},
         {"TRACKGEN_DOWNLOAD_TTL", "+3600"},
         {"TRACKGEN_DOWNLOAD_TTL", "99999999999999999999"},
+        {"TRACKGEN_HITS_RETENTION_DAYS", "0"},
+        {"TRACKGEN_HITS_RETENTION_DAYS", "36501"},
+        {"TRACKGEN_HITS_RETENTION_DAYS", "400d"},
+        {"TRACKGEN_HITS_RETENTION_DAYS", "-1"},
     };
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         env_only(cases[i][0], cases[i][1]);
