@@ -56,6 +56,7 @@ async function signIn(key: string): Promise<boolean> {
   show($('who'));
   show($('sign-in'), false);
   show($('generator'));
+  show($('reports'));
   await loadOffers();
   return true;
 }
@@ -350,6 +351,68 @@ async function loadCoupons(offers: number[] | 'all'): Promise<void> {
   show($('coupons-result'));
 }
 
+// ---- reports ----
+
+const DIMENSION_LABEL: Record<string, string> = { date: 'Date', offer_id: 'Offer', source_id: 'Source ID', sub1: 'Sub1', sub2: 'Sub2', sub3: 'Sub3', sub4: 'Sub4', sub5: 'Sub5' };
+const METRICS: [keyof Schemas['ReportMetrics'], string][] = [['clicks', 'Clicks'], ['unique_clicks', 'Unique clicks'], ['impressions', 'Impressions'], ['ctr', 'CTR']];
+
+function reportQuery(): { group_by: string; from: string; to: string; timezone: string } {
+  const groups = [...document.querySelectorAll<HTMLInputElement>('input[name=group]:checked')].map((i) => i.value);
+  const to = ($('to') as HTMLInputElement).value;
+  // `to` is inclusive on the page; the API's is exclusive: the next day
+  const next = to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86400000).toISOString().slice(0, 10) : '';
+  return { group_by: groups.join(','), from: ($('from') as HTMLInputElement).value, to: next, timezone: ($('timezone') as HTMLInputElement).value };
+}
+
+function cell(row: Record<string, unknown>, dim: string): string {
+  if (dim === 'offer_id') return String(row.offer_name ?? row.offer_id ?? '');
+  const v = row[dim];
+  return v === null || v === undefined ? '—' : String(v);
+}
+
+function metric(v: number | null | undefined, name: string): string {
+  if (v === null || v === undefined) return '—';
+  return name === 'ctr' ? `${(v * 100).toFixed(2)} %` : v.toLocaleString();
+}
+
+async function runReport(ev: Event): Promise<void> {
+  ev.preventDefault();
+  clearFieldErrors();
+  alertBox(null);
+  const q = reportQuery();
+  if (!q.group_by) {
+    fieldError('group_by', 'Choose at least one thing to group by.');
+    return;
+  }
+  await busy($('run-report') as HTMLButtonElement, $('report-status'), async () => {
+    const { data, error } = await client.GET('/v1/reports/hits', { params: { query: { ...q, limit: 1000 } } });
+    if (error || !data || typeof data === 'string') return showProblem(error, 'The report could not be made.');
+    const dims = q.group_by.split(',');
+    $('report-head').replaceChildren(...dims.map((d) => h('th', { scope: 'col' }, DIMENSION_LABEL[d] ?? d)), ...METRICS.map(([, l]) => h('th', { scope: 'col' }, l)));
+    const rows = data.data as unknown as Record<string, unknown>[];
+    $('report-body').replaceChildren(
+      ...(rows.length
+        ? rows.map((r) => h('tr', {}, ...dims.map((d) => h('td', {}, cell(r, d))), ...METRICS.map(([m]) => h('td', {}, metric(r[m] as number, m)))))
+        : [h('tr', {}, h('td', { colspan: String(dims.length + METRICS.length) }, 'No clicks or impressions in this range.'))]),
+    );
+    const t = data.totals as unknown as Record<string, number>;
+    $('report-totals').replaceChildren(h('th', { scope: 'row', colspan: String(dims.length) }, 'Total'), ...METRICS.map(([m]) => h('td', {}, metric(t[m], m))));
+    show($('report-table'));
+    const url = await client.GET('/v1/reports/hits/export-url', { params: { query: q } });
+    const a = $('report-export') as HTMLAnchorElement;
+    if (url.data) a.href = url.data.url;
+    show(a, !!url.data);
+  });
+}
+
+function reportDefaults(): void {
+  const today = new Date();
+  const weekAgo = new Date(today.getTime() - 6 * 86400000);
+  ($('from') as HTMLInputElement).value = weekAgo.toISOString().slice(0, 10);
+  ($('to') as HTMLInputElement).value = today.toISOString().slice(0, 10);
+  ($('timezone') as HTMLInputElement).value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 // ---- wiring ----
 
 function start(): void {
@@ -374,6 +437,8 @@ function start(): void {
   $('offer-list').addEventListener('change', () => void offerChanged());
   $('want-links').addEventListener('change', (ev) => show($('links-options'), (ev.target as HTMLInputElement).checked));
   $('generator-form').addEventListener('submit', (ev) => void generate(ev));
+  $('report-form').addEventListener('submit', (ev) => void runReport(ev));
+  reportDefaults();
   document.documentElement.dataset.api = apiBase();
   const key = storedKey();
   if (key) void signIn(key);

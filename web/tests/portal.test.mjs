@@ -156,6 +156,7 @@ test('generator: single offer with an additional URL, click link copied and clic
   assert.ok(click.headers.get('location').startsWith('https://shop.example/sale'));
   const hits = await hitsTagged(world.p1.key, tag, 1);
   assert.equal(hits.length, 1, 'the click on the copied link is recorded');
+  world.tag = tag;
   await page.click(`[data-copy="direct-${world.o1.id}-${world.url.id}"]`);
   await page.waitForFunction(() => document.querySelectorAll('[data-copied]').length > 0);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected.direct_url);
@@ -246,6 +247,37 @@ test('creatives, coupons and the package: details, downloads byte for byte, Down
   const names = execFileSync('unzip', ['-Z1', pkg.path]).toString();
   for (const n of ['README.txt', 'tracking-links.csv', 'coupons.csv']) assert.ok(names.includes(n), `${n} in the package`);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('reports: the click of the copied link, grouped by date and Sub1, with totals and a CSV export', async () => {
+  assert.ok(world.tag, 'the generator test clicked a link');
+  const { page, context, errors } = await openPortal();
+  await signIn(page, world.p1.key);
+  await page.waitForSelector('#reports:not([hidden])');
+  await page.check('input[name=group][value=sub1]');
+  await page.click('#run-report');
+  await page.waitForSelector('#report-table:not([hidden])');
+  const row = await page.$$eval('#report-body tr', (trs, tag) => {
+    const r = trs.find((tr) => [...tr.children].some((td) => td.textContent === tag));
+    return r ? [...r.children].map((td) => td.textContent) : null;
+  }, world.tag);
+  assert.ok(row, 'the row of the clicked Sub1');
+  assert.equal(row[2], '1', 'one click');
+  const totals = await page.$$eval('#report-totals > *', (xs) => xs.map((x) => x.textContent));
+  assert.equal(totals[0], 'Total');
+  assert.ok(Number(totals[1]) >= 1);
+  await shot(page, '10-report');
+  const csv = await download(page, '#report-export');
+  const rows = JSON.parse(execFileSync('python3', ['-c', 'import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))))', csv.path]).toString());
+  const sub1 = rows[0].indexOf('sub1');
+  assert.ok(sub1 >= 0, rows[0].join(','));
+  assert.ok(rows.some((r) => r[sub1] === world.tag), 'the CSV holds the same row');
+  // a bad time zone: the API's words next to the field
+  await page.fill('#timezone', 'Mars/Olympus');
+  await page.click('#run-report');
+  await page.waitForSelector('#timezone-error:not([hidden])');
+  assert.deepEqual(errors.filter((e) => !/400/.test(e)), []);
   await context.close();
 });
 
