@@ -62,11 +62,6 @@ static void destroy_arena(void *a)
     arena_destroy(a);
 }
 
-static int write_to_response(void *ctx, const void *p, size_t n)
-{
-    return resp_stream_write(ctx, p, n);
-}
-
 static int write_to_entry(void *ctx, const void *p, size_t n)
 {
     return zip_stream_entry_write(ctx, p, n);
@@ -357,7 +352,7 @@ int asset_package_download(request_t *r)
     if (x.page) /* freed with the request: a problem recorded midway may point into it */
         arena_cleanup_add(r->arena, destroy_arena, x.page);
     x.chunk = malloc(CREATIVE_ENTRY_CHUNK);
-    x.z = zip_stream_new(write_to_response, r);
+    x.z = zip_stream_new(resp_stream_writer, r);
     int rc = x.page && x.chunk && x.z ? write_archive(&x) : -1;
     if (rc < 0)
         log_msg(LOG_ERROR, "package %s: %s", p.id, x.z ? zip_stream_error(x.z) : "out of memory");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/csv_export.h"
 #include "api/offers.h"
 #include "api/resource.h"
 #include "api/signed_link.h"
@@ -444,12 +445,11 @@ static const char *cell(const PGresult *res, int row, const char *column)
     return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
 }
 
-/* Appends rows [0, n) of res as CSV to out (cleared first). The tracking links are made in the
+/* Appends rows [0, n) of res as CSV to out. The tracking links are made in the
  * request's arena, pointed at batch (reset per batch) meanwhile, so memory does not grow with the
  * row count. */
 static int csv_rows(request_t *r, arena_t *batch, const PGresult *res, int n, buf_t *out)
 {
-    buf_clear(out);
     arena_t *own = r->arena;
     r->arena = batch;
     int rc = BUF_OK;
@@ -490,76 +490,62 @@ int coupons_export_url(request_t *r)
     return signed_link_respond(r, "/v1/coupons/export.csv");
 }
 
-/* Writes the CSV header, then the rows of res (the first batch, in arena batch) and of every batch
- * after it (stmt with params, params[6] the keyset), to write(ctx). Returns 0 or -1. */
-static int csv_stream(request_t *r, db_stmt_t *stmt, const char **params, arena_t *batch, const PGresult *res,
-                      coupons_write_fn write, void *ctx)
-{
-    buf_t out;
-    buf_init(&out, (size_t)EXPORT_BATCH * EXPORT_ROW_MAX);
+/* The export's batches (api/csv_export.h): stmt with params, params[6] the keyset (the last id). */
+typedef struct {
+    db_stmt_t *stmt;
+    const char **params;
     char after[24]; /* the last id of a batch */
-    int rc = 0;
-    for (size_t i = 0; i < EXPORT_NCOLUMNS && rc == 0; i++)
-        rc = csv_write_field(&out, EXPORT_COLUMNS[i], i == 0);
-    rc = rc == 0 ? csv_write_end_row(&out) : rc;
-    rc = rc == 0 ? write(ctx, buf_ptr(&out), out.len) : rc;
-    while (rc == 0) {
-        int n = PQntuples(res);
-        rc = csv_rows(r, batch, res, n, &out) == BUF_OK ? write(ctx, buf_ptr(&out), out.len) : -1;
-        if (rc < 0 || n < EXPORT_BATCH)
-            break;
-        /* The next batch starts after this one's last id (keyset), in a fresh arena. */
-        snprintf(after, sizeof after, "%s", PQgetvalue(res, n - 1, 0));
-        params[6] = after;
-        arena_reset(batch);
-        res = db_exec(r->db, batch, stmt, params, &r->problem);
-        if (!res)
-            rc = -1; /* after the headers: the answer is cut off (see resp_stream_abort) */
-    }
-    buf_free(&out);
-    return rc;
+} coupons_export_t;
+
+static PGresult *export_fetch(request_t *r, arena_t *a, void *ctx)
+{
+    coupons_export_t *x = ctx;
+    return db_exec(r->db, a, x->stmt, x->params, &r->problem);
 }
 
-static int write_to_response(void *ctx, const void *p, size_t n)
+static int export_rows(request_t *r, arena_t *a, const PGresult *res, int n, buf_t *out, void *ctx)
 {
-    return resp_stream_write(ctx, p, n);
+    (void)ctx;
+    return csv_rows(r, a, res, n, out);
 }
+
+static int export_advance(request_t *r, const PGresult *res, int n, void *ctx)
+{
+    (void)r;
+    coupons_export_t *x = ctx;
+    snprintf(x->after, sizeof x->after, "%s", PQgetvalue(res, n - 1, 0));
+    x->params[6] = x->after;
+    return 0;
+}
+
+static const csv_export_t EXPORT = {
+    .batch_rows = EXPORT_BATCH,
+    .batch_bytes = (size_t)EXPORT_BATCH * EXPORT_ROW_MAX,
+    .columns = EXPORT_COLUMNS,
+    .ncolumns = (int)EXPORT_NCOLUMNS,
+    .fetch = export_fetch,
+    .rows = export_rows,
+    .advance = export_advance,
+};
 
 int coupons_export(request_t *r)
 {
     coupon_filters_t f;
     if (coupon_filters(r, 0, &f) < 0)
         return -1;
-    const char *fetch = id_param(r, EXPORT_BATCH);
-    /* The first batch before the headers, so a database outage is still a 503 problem. */
-    arena_t *batch = arena_create(64 * 1024); /* one batch's rows and links; reset per batch, freed below */
-    const char *params[] = {f.scope, f.offer, f.partner, f.state, f.q, f.assigned, "0", fetch};
-    PGresult *res = db_exec(r->db, batch, list_stmt(&f), params, &r->problem);
-    if (!res) {
-        arena_destroy(batch);
-        return -1;
-    }
-    resp_header(r, "Content-Disposition", "attachment; filename=\"%s\"", export_file_name(r, &f));
-    resp_cache_control(r, signed_link_cache_control(r));
-    if (resp_stream_begin(r, 200, "text/csv; charset=utf-8; header=present") < 0 || strcmp(r->method, "HEAD") == 0) {
-        arena_destroy(batch);
-        return 0;
-    }
-    int rc = csv_stream(r, list_stmt(&f), params, batch, res, write_to_response, r);
-    arena_destroy(batch);
-    return rc;
+    const char *params[] = {f.scope, f.offer, f.partner, f.state, f.q, f.assigned, "0", id_param(r, EXPORT_BATCH)};
+    coupons_export_t x = {list_stmt(&f), params, ""};
+    return csv_export_respond(r, &EXPORT, &x, export_file_name(r, &f));
 }
 
 /* --- for asset packages ------------------------------------------------------------------- */
 
-int coupons_export_of_offers(request_t *r, const char *partner, const char *offers, coupons_write_fn write, void *ctx)
+int coupons_export_of_offers(request_t *r, const char *partner, const char *offers, csv_export_write_fn write,
+                             void *ctx)
 {
-    arena_t *batch = arena_create(64 * 1024); /* as coupons_export */
     const char *params[] = {partner, NULL, NULL, NULL, NULL, NULL, "0", id_param(r, EXPORT_BATCH), offers};
-    PGresult *res = db_exec(r->db, batch, &LIST_OF_OFFERS, params, &r->problem);
-    int rc = res ? csv_stream(r, &LIST_OF_OFFERS, params, batch, res, write, ctx) : -1;
-    arena_destroy(batch);
-    return rc;
+    coupons_export_t x = {&LIST_OF_OFFERS, params, ""};
+    return csv_export_stream(r, &EXPORT, &x, write, ctx);
 }
 
 int coupons_of_offers(request_t *r, const char *partner, const char *offers, json_t *by_offer)

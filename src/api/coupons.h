@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "api/csv_export.h"
 #include "http/request.h"
 
 extern const char *const COUPON_LIST_QUERY[];   /* limit, cursor and the filters */
@@ -49,10 +50,10 @@ int coupons_analyze_after(request_t *r, long n);
 
 /* For asset packages: the codes partner (SQL parameter) sees in GET /v1/coupons, of the offers
  * offers (SQL array literal, NULL: every offer it may run). */
-typedef int (*coupons_write_fn)(void *ctx, const void *p, size_t n);
 /* Writes them as GET /v1/coupons/export.csv does (header, then rows by id) to write(ctx),
  * batch by batch (memory bounded). Returns 0 or -1 (problem recorded on a database error). */
-int coupons_export_of_offers(request_t *r, const char *partner, const char *offers, coupons_write_fn write, void *ctx);
+int coupons_export_of_offers(request_t *r, const char *partner, const char *offers, csv_export_write_fn write,
+                             void *ctx);
 /* Appends each, as GET /v1/coupons shows it, to the array by_offer["<offer_id>"] (codes of offers
  * without an array there are skipped). Returns 0 or -1 with the problem recorded. */
 int coupons_of_offers(request_t *r, const char *partner, const char *offers, json_t *by_offer);

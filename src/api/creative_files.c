@@ -233,11 +233,6 @@ int creatives_download_url(request_t *r)
     return signed_link_respond(r, "/v1/creatives/download");
 }
 
-static int write_to_response(void *ctx, const void *p, size_t n)
-{
-    return resp_stream_write(ctx, p, n);
-}
-
 /* The entry's extension: the original file's (when it has a short one), else from its type. */
 static const char *entry_extension(request_t *r, const PGresult *res, int row)
 {
@@ -356,7 +351,7 @@ int creative_entry_write(zip_stream_t *z, blob_store_t *store, const creative_en
 /* Streams the archive: the manifest, then every entry. Returns 0, or -1 (the answer is cut off). */
 static int write_archive(request_t *r, blob_store_t *store, const PGresult *res, entry_t *e, const buf_t *manifest)
 {
-    zip_stream_t *z = zip_stream_new(write_to_response, r);
+    zip_stream_t *z = zip_stream_new(resp_stream_writer, r);
     char *chunk = malloc(CREATIVE_ENTRY_CHUNK);
     time_t now = time(NULL);
     int rc = z && chunk ? 0 : -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/csv_export.h"
 #include "api/resource.h"
 #include "api/signed_link.h"
 #include "db/db.h"
@@ -127,10 +128,26 @@ int hits_list(request_t *r)
 #define EXPORT_COLUMNS 18
 #define BOOLOID 16 /* PostgreSQL's type oid of boolean (catalog/pg_type_d.h, not installed for clients) */
 
-/* Writes rows [0, n) of res as CSV into out (cleared first). */
-static int csv_rows(const PGresult *res, int n, buf_t *out)
+/* The export's batches (api/csv_export.h): LIST after the last row's page key. */
+typedef struct {
+    hit_filters_t f;
+    const char *fetch;         /* rows per batch, as an SQL parameter */
+    const char *micros, *txid; /* the last row's page key (request arena); NULL before the first batch */
+} hits_export_t;
+
+static PGresult *export_fetch(request_t *r, arena_t *a, void *ctx)
 {
-    buf_clear(out);
+    const hits_export_t *x = ctx;
+    const char *params[] = {x->f.scope, x->f.kind, x->f.offer, x->f.from, x->f.to, x->micros, x->txid, x->fetch};
+    return db_exec(r->db, a, &LIST, params, &r->problem);
+}
+
+/* Writes rows [0, n) of res as CSV into out. */
+static int export_rows(request_t *r, arena_t *a, const PGresult *res, int n, buf_t *out, void *ctx)
+{
+    (void)r;
+    (void)a;
+    (void)ctx;
     int rc = BUF_OK;
     for (int i = 0; i < n && rc == BUF_OK; i++) {
         for (int c = 0; c < EXPORT_COLUMNS && rc == BUF_OK; c++) {
@@ -145,6 +162,23 @@ static int csv_rows(const PGresult *res, int n, buf_t *out)
     return rc;
 }
 
+static int export_advance(request_t *r, const PGresult *res, int n, void *ctx)
+{
+    hits_export_t *x = ctx;
+    /* LIST makes every key well formed: a failure cannot happen, but never page from garbage */
+    return page_key_split(r, PQgetvalue(res, n - 1, EXPORT_COLUMNS), &x->micros, &x->txid) ? 0 : -1;
+}
+
+static const csv_export_t EXPORT = {
+    .batch_rows = HITS_EXPORT_BATCH,
+    .batch_bytes = HITS_EXPORT_BATCH * 2 * HITLOG_LINE_MAX, /* a batch's CSV, at most */
+    .columns = NULL,                                        /* LIST's own column names */
+    .ncolumns = EXPORT_COLUMNS,
+    .fetch = export_fetch,
+    .rows = export_rows,
+    .advance = export_advance,
+};
+
 int hits_export_url(request_t *r)
 {
     hit_filters_t f;
@@ -155,49 +189,8 @@ int hits_export_url(request_t *r)
 
 int hits_export(request_t *r)
 {
-    hit_filters_t f;
-    if (hit_filters(r, 0, &f) < 0)
+    hits_export_t x = {.fetch = id_param(r, HITS_EXPORT_BATCH)};
+    if (hit_filters(r, 0, &x.f) < 0)
         return -1;
-    const char *fetch = id_param(r, HITS_EXPORT_BATCH);
-    /* The first batch before the headers, so a database outage is still a 503 problem. */
-    arena_t *batch = arena_create(64 * 1024); /* one batch's rows and results; reset per batch, freed below */
-    const char *params[] = {f.scope, f.kind, f.offer, f.from, f.to, NULL, NULL, fetch};
-    PGresult *res = db_exec(r->db, batch, &LIST, params, &r->problem);
-    if (!res) {
-        arena_destroy(batch);
-        return -1;
-    }
-    resp_header(r, "Content-Disposition", "attachment; filename=\"trackgen-hits.csv\"");
-    resp_cache_control(r, signed_link_cache_control(r));
-    if (resp_stream_begin(r, 200, "text/csv; charset=utf-8; header=present") < 0 || strcmp(r->method, "HEAD") == 0) {
-        arena_destroy(batch);
-        return 0;
-    }
-    buf_t out;
-    buf_init(&out, HITS_EXPORT_BATCH * 2 * HITLOG_LINE_MAX); /* a batch's CSV, at most */
-    int rc = 0;
-    for (int i = 0; i < EXPORT_COLUMNS && rc == 0; i++)
-        rc = csv_write_field(&out, PQfname(res, i), i == 0);
-    rc = rc == 0 ? csv_write_end_row(&out) : rc;
-    rc = rc == 0 ? resp_stream_write(r, buf_ptr(&out), out.len) : rc;
-    while (rc == 0 && res) {
-        int n = PQntuples(res);
-        rc = csv_rows(res, n, &out) == BUF_OK ? resp_stream_write(r, buf_ptr(&out), out.len) : -1;
-        if (rc < 0 || n < HITS_EXPORT_BATCH)
-            break;
-        /* The next batch starts after this one's last row (keyset), in a fresh arena. */
-        const char *micros = NULL, *txid = NULL;
-        if (!page_key_split(r, PQgetvalue(res, n - 1, EXPORT_COLUMNS), &micros, &txid)) {
-            rc = -1; /* LIST makes every key well formed: cannot happen, but never page from garbage */
-            break;
-        }
-        arena_reset(batch);
-        const char *next[] = {f.scope, f.kind, f.offer, f.from, f.to, micros, txid, fetch};
-        res = db_exec(r->db, batch, &LIST, next, &r->problem);
-        if (!res)
-            rc = -1; /* after the headers: the answer is cut off (see resp_stream_abort) */
-    }
-    buf_free(&out);
-    arena_destroy(batch);
-    return rc;
+    return csv_export_respond(r, &EXPORT, &x, "trackgen-hits.csv");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "api/csv_export.h"
 #include "api/cursor.h"
 #include "api/resource.h"
 #include "api/signed_link.h"
@@ -190,63 +191,61 @@ static const char *csv_value(arena_t *a, const json_t *v)
 
 #define CSV_COLUMNS_MAX (2 * REPORT_DIMS_MAX + 16)
 
-/* Streams every group of the report as CSV, REPORT_CSV_BATCH rows per round trip, each batch
- * after the last one's sort key (keyset), in its own arena: memory stays bounded. */
+/* The CSV's batches (api/csv_export.h): REPORT_CSV_BATCH groups per round trip, each after the
+ * last one's sort key (the spec's "after"). */
+typedef struct {
+    report_req_t *q;
+    const char *cols[CSV_COLUMNS_MAX];
+    int ncols;
+} report_csv_t;
+
+static PGresult *csv_fetch(request_t *r, arena_t *a, void *ctx)
+{
+    return run(r, a, ((report_csv_t *)ctx)->q);
+}
+
+static int csv_rows(request_t *r, arena_t *a, const PGresult *res, int n, buf_t *out, void *ctx)
+{
+    (void)r;
+    const report_csv_t *x = ctx;
+    for (int i = 0; i < n; i++) {
+        json_t *row = row_object(res, i);
+        if (!row)
+            return -1;
+        for (int c = 0; c < x->ncols; c++)
+            csv_write_field(out, csv_value(a, json_object_get(row, x->cols[c])), c == 0);
+        csv_write_end_row(out);
+        json_decref(row);
+    }
+    return BUF_OK;
+}
+
+static int csv_advance(request_t *r, const PGresult *res, int n, void *ctx)
+{
+    (void)r;
+    json_t *after = json_loads(PQgetvalue(res, n - 1, 1), 0, NULL);
+    if (!after)
+        return -1; /* report_hits makes every key an array: cannot happen */
+    json_object_set_new(((report_csv_t *)ctx)->q->spec, "after", after);
+    return 0;
+}
+
+/* Streams every group of the report as CSV, batch by batch: memory stays bounded. */
 static int stream_csv(request_t *r, report_req_t *q)
 {
-    const char *cols[CSV_COLUMNS_MAX];
-    int ncols = csv_columns(&q->p, cols, CSV_COLUMNS_MAX);
+    report_csv_t x = {.q = q};
+    x.ncols = csv_columns(&q->p, x.cols, CSV_COLUMNS_MAX);
+    csv_export_t e = {
+        .batch_rows = REPORT_CSV_BATCH,
+        .batch_bytes = SIZE_MAX / 2, /* bounded by the batch: REPORT_CSV_BATCH rows of capped fields */
+        .columns = x.cols,
+        .ncolumns = x.ncols,
+        .fetch = csv_fetch,
+        .rows = csv_rows,
+        .advance = csv_advance,
+    };
     json_object_set_new(q->spec, "limit", json_integer(REPORT_CSV_BATCH));
-    arena_t *batch = arena_create(64 * 1024); /* one batch's rows; reset per batch, freed below */
-    /* The first batch before the headers, so a database outage is still a 503 problem. */
-    PGresult *res = run(r, batch, q);
-    if (!res) {
-        arena_destroy(batch);
-        return -1;
-    }
-    resp_header(r, "Content-Disposition", "attachment; filename=\"trackgen-report.csv\"");
-    resp_cache_control(r, signed_link_cache_control(r));
-    if (resp_stream_begin(r, 200, "text/csv; charset=utf-8; header=present") < 0 || strcmp(r->method, "HEAD") == 0) {
-        arena_destroy(batch);
-        return 0;
-    }
-    buf_t out;
-    buf_init(&out, SIZE_MAX / 2); /* bounded by the batch: REPORT_CSV_BATCH rows of capped fields */
-    int rc = 0;
-    for (int c = 0; c < ncols; c++)
-        csv_write_field(&out, cols[c], c == 0);
-    csv_write_end_row(&out);
-    while (rc == 0 && res) {
-        int n = PQntuples(res);
-        for (int i = 0; i < n && rc == 0; i++) {
-            json_t *row = row_object(res, i);
-            if (!row) {
-                rc = -1;
-                break;
-            }
-            for (int c = 0; c < ncols; c++)
-                csv_write_field(&out, csv_value(batch, json_object_get(row, cols[c])), c == 0);
-            csv_write_end_row(&out);
-            json_decref(row);
-        }
-        rc = rc == 0 ? resp_stream_write(r, buf_ptr(&out), out.len) : rc;
-        buf_clear(&out);
-        if (rc < 0 || n < REPORT_CSV_BATCH)
-            break;
-        json_t *after = json_loads(PQgetvalue(res, n - 1, 1), 0, NULL);
-        if (!after) {
-            rc = -1; /* report_hits makes every key an array: cannot happen */
-            break;
-        }
-        json_object_set_new(q->spec, "after", after);
-        arena_reset(batch);
-        res = run(r, batch, q);
-        if (!res)
-            rc = -1; /* after the headers: the answer is cut off (see resp_stream_abort) */
-    }
-    buf_free(&out);
-    arena_destroy(batch);
-    return rc;
+    return csv_export_respond(r, &e, &x, "trackgen-report.csv");
 }
 
 /* True when the client asked for CSV by Accept (and not for JSON). */

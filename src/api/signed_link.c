@@ -20,6 +20,15 @@ static size_t secret_len(const request_t *r)
     return strlen(r->cfg->secret);
 }
 
+/* The request's query pairs as signed_url's parameters (arena). */
+static signed_url_param_t *query_params(request_t *r)
+{
+    signed_url_param_t *q = arena_calloc(r->arena, (size_t)r->query.n + 1, sizeof *q);
+    for (int i = 0; i < r->query.n; i++)
+        q[i] = (signed_url_param_t){r->query.params[i].name, r->query.params[i].value, r->query.params[i].value_len};
+    return q;
+}
+
 const char *signed_link_issue(request_t *r, const char *path, const signed_url_param_t *params, size_t n,
                               int64_t *expires)
 {
@@ -51,9 +60,7 @@ const char *signed_link_issue(request_t *r, const char *path, const signed_url_p
 
 int signed_link_respond(request_t *r, const char *path)
 {
-    signed_url_param_t *q = arena_calloc(r->arena, (size_t)r->query.n + 1, sizeof *q);
-    for (int i = 0; i < r->query.n; i++)
-        q[i] = (signed_url_param_t){r->query.params[i].name, r->query.params[i].value, r->query.params[i].value_len};
+    signed_url_param_t *q = query_params(r);
     int64_t expires;
     const char *url = signed_link_issue(r, path, q, (size_t)r->query.n, &expires);
     if (!url)
@@ -73,9 +80,7 @@ const char *signed_link_time(request_t *r, int64_t unix_seconds)
 
 int signed_link_authenticate(request_t *r)
 {
-    signed_url_param_t *q = arena_calloc(r->arena, (size_t)r->query.n + 1, sizeof *q);
-    for (int i = 0; i < r->query.n; i++)
-        q[i] = (signed_url_param_t){r->query.params[i].name, r->query.params[i].value, r->query.params[i].value_len};
+    signed_url_param_t *q = query_params(r);
     int64_t partner = 0, expires = 0;
     switch (signed_url_verify(r->cfg->secret, secret_len(r), r->path, r->path_len, q, (size_t)r->query.n,
                               (int64_t)time(NULL), &partner, &expires)) {

@@ -148,13 +148,16 @@ static int parse_query(request_t *r, const route_t *route)
         return -1;
     if (any)
         return 0;
-    size_t n = 0;
+    static const char *const none[] = {NULL};
+    if (!(route->flags & ROUTE_SIGNED))
+        return query_allow_only(&r->query, route->query ? route->query : none, &r->problem);
+    size_t n = 0; /* the route's own names, then p, exp and sig */
     while (route->query && route->query[n])
         n++;
     const char **allowed = arena_calloc(r->arena, n + SIGNED_QUERY_N + 1, sizeof *allowed);
     for (size_t i = 0; i < n; i++)
         allowed[i] = route->query[i];
-    for (size_t i = 0; (route->flags & ROUTE_SIGNED) && i < SIGNED_QUERY_N; i++)
+    for (size_t i = 0; i < SIGNED_QUERY_N; i++)
         allowed[n++] = SIGNED_QUERY[i];
     return query_allow_only(&r->query, allowed, &r->problem);
 }

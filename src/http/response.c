@@ -231,6 +231,11 @@ int resp_stream_begin(request_t *r, int status, const char *content_type)
     return 0;
 }
 
+int resp_stream_writer(void *r, const void *p, size_t n)
+{
+    return resp_stream_write(r, p, n);
+}
+
 int resp_stream_write(request_t *r, const void *p, size_t n)
 {
     if (r->resp.aborted)

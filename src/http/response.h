@@ -53,6 +53,9 @@ void resp_send(request_t *r);
  * looks whole. HEAD gets the headers only. Each returns 0, or -1 once the answer is aborted. */
 int resp_stream_begin(request_t *r, int status, const char *content_type);
 int resp_stream_write(request_t *r, const void *p, size_t n);
+/* The same as a writer callback (ctx: the request_t), for producers that write to a callback
+ * (util/zip_stream.h, api/csv_export.h). */
+int resp_stream_writer(void *r, const void *p, size_t n);
 void resp_stream_abort(request_t *r);
 
 #endif
