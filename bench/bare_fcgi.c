@@ -78,8 +78,8 @@ static bool spool_append_durable(const char *line, size_t len)
 static void answer(FCGX_Request *req)
 {
     if (strcmp(mode, "json") == 0) {
-        FCGX_FPrintF(req->out, "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                     json_len);
+        FCGX_FPrintF(req->out, "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: %lu\r\n\r\n",
+                     (unsigned long)json_len); /* libfcgi's printf knows no %zu */
         FCGX_PutStr(json_body, (int)json_len, req->out);
         return;
     }

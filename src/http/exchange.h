@@ -7,6 +7,11 @@
  * then. So the thread defers the exchange to the spool and accepts the next request with a fresh
  * exchange; the spool's responder thread finishes the deferred one after the group commit. Free
  * exchanges are pooled. The pool is owned by the server (exchange_pool_free at exit).
+ *
+ * Kept connections (nginx `fastcgi_keep_conn on` with upstream keep-alive) pin no thread: when a
+ * finished exchange's connection stays open, the exchange is parked in the server's epoll set
+ * (one-shot, its pointer as the event's data) until nginx sends the next request on it, and the
+ * thread that sees that event reads the request with the parked exchange (exchange_unpark).
  */
 #ifndef TRACKGEN_EXCHANGE_H
 #define TRACKGEN_EXCHANGE_H
@@ -20,8 +25,17 @@ typedef struct exchange {
     FCGX_Request fcgx;
     arena_t *arena;
     request_t req;
-    struct exchange *next; /* pool link */
+    struct exchange *next, *prev; /* pool link (next), or parked list links */
+    bool parked;                  /* under the pool's lock */
 } exchange_t;
+
+/* Parks exchanges whose connection nginx keeps open in epoll set ep (the server's). Until this is
+ * called, and after it is called with -1 (which also closes every parked connection), a kept
+ * connection is closed when its request is finished. */
+void exchange_park_in(int ep);
+/* Takes back a parked exchange whose connection became readable (ev.data.ptr of the epoll
+ * event); the caller then accepts the next request on it with FCGX_Accept_r. */
+void exchange_unpark(exchange_t *x);
 
 /* A ready exchange for accepting on listen_fd (from the pool, or new). Aborts on OOM. */
 exchange_t *exchange_get(int listen_fd);
@@ -32,7 +46,7 @@ void exchange_begin(exchange_t *x, const config_t *cfg, struct db *db, struct tr
 void exchange_complete(exchange_t *x);
 /* Returns an exchange that was got but never accepted a request to the pool. */
 void exchange_complete_unused(exchange_t *x);
-/* Frees every pooled exchange (at shutdown, when none is in flight). */
+/* Frees every pooled exchange and closes every parked one (at shutdown, when none is in flight). */
 void exchange_pool_free(void);
 
 #endif

@@ -3,11 +3,13 @@
  *
  * Signals are blocked in every thread; a dedicated thread waits for them with sigwait().
  * (libfcgi's own SIGTERM handling only sets a flag that threads blocked in FCGX_Accept_r never
- * see.) The listening socket is non-blocking and each thread sleeps in its own epoll set, which
- * holds the socket (EPOLLEXCLUSIVE: a new connection wakes one idle thread, not all) and an
- * eventfd that the signal thread makes readable to stop. So stopping wakes every thread without
- * touching the socket, which a successor worker may be accepting from at the same time (no
- * shutdown(), and no signals into threads, which would interrupt requests in flight).
+ * see.) The listening socket is non-blocking and idle threads sleep in one epoll set, which holds
+ * the socket, the connections nginx keeps open between requests (parked exchanges, one-shot: see
+ * http/exchange.h) and an eventfd that the signal thread makes readable to stop. epoll_wait
+ * wakes one waiting thread per event, so a new connection or request wakes one idle thread, not
+ * all; stopping wakes every thread without touching the socket, which a successor worker may be
+ * accepting from at the same time (no shutdown(), and no signals into threads, which would
+ * interrupt requests in flight).
  */
 #include "http/server.h"
 
@@ -44,19 +46,21 @@ typedef struct {
     struct track *track; /* the app's services */
     int listen_fd;
     int stop_fd; /* eventfd, readable once the worker stops */
+    int ep;      /* the idle threads' epoll set */
     atomic_bool stopping;
     atomic_llong last_error_log_s; /* accept errors are logged at most once a second */
     sigset_t signals;
 } server_t;
 
-/* This thread's epoll set: the listening socket (exclusive wake-up) and the stop eventfd. */
+/* The idle threads' epoll set: the listening socket and the stop eventfd (level-triggered, their
+ * data NULL), and the parked exchanges (their pointers). */
 static int accept_poller(server_t *s)
 {
     int ep = epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0)
         return -1;
-    struct epoll_event conn = {.events = EPOLLIN | EPOLLEXCLUSIVE};
-    struct epoll_event stop = {.events = EPOLLIN};
+    struct epoll_event conn = {.events = EPOLLIN, .data.ptr = NULL};
+    struct epoll_event stop = {.events = EPOLLIN, .data.ptr = NULL};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, s->listen_fd, &conn) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, s->stop_fd, &stop) < 0) {
         close(ep);
         return -1;
@@ -72,11 +76,13 @@ static void accept_error(server_t *s, int rc)
     nanosleep(&(struct timespec){.tv_nsec = ACCEPT_ERROR_PAUSE_MS * 1000000L}, NULL);
 }
 
-/* Accepts the next request into x. Returns false once the worker stops. */
-static bool accept_next(server_t *s, int ep, exchange_t *x)
+/* Accepts the next request: a new connection's, into *x, or the next one on a kept connection,
+ * into that connection's parked exchange, which then replaces *x (the spare goes back to the
+ * pool). Returns false once the worker stops. */
+static bool accept_next(server_t *s, exchange_t **x)
 {
     while (!atomic_load(&s->stopping)) {
-        int rc = FCGX_Accept_r(&x->fcgx);
+        int rc = FCGX_Accept_r(&(*x)->fcgx);
         if (rc == 0)
             return true;
         if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
@@ -84,7 +90,19 @@ static bool accept_next(server_t *s, int ep, exchange_t *x)
             continue;
         }
         struct epoll_event ev;
-        epoll_wait(ep, &ev, 1, IDLE_RECHECK_MS);
+        if (epoll_wait(s->ep, &ev, 1, IDLE_RECHECK_MS) != 1 || !ev.data.ptr)
+            continue;
+        exchange_t *kept = ev.data.ptr;
+        exchange_unpark(kept);
+        /* Reads the request; if nginx closed the connection instead, libfcgi closes it too and
+         * tries the (non-blocking) listening socket. */
+        rc = FCGX_Accept_r(&kept->fcgx);
+        if (rc == 0) {
+            exchange_complete_unused(*x);
+            *x = kept;
+            return true;
+        }
+        exchange_complete_unused(kept);
     }
     return false;
 }
@@ -104,13 +122,12 @@ static void *worker_main(void *arg)
     /* The thread's handle (a database connection) and epoll set, for its whole life; closed when
      * the loop ends. */
     struct db *db = s->app->thread_open(s->cfg);
-    int ep = accept_poller(s);
-    if (!db || ep < 0) {
+    if (!db) {
         log_msg(LOG_ERROR, "worker thread could not start");
         abort();
     }
     exchange_t *x = exchange_get(s->listen_fd);
-    while (accept_next(s, ep, x)) {
+    while (accept_next(s, &x)) {
         exchange_begin(x, s->cfg, db, s->track);
         if (dispatch_request(&x->req) == DISPATCH_DEFERRED) /* answered later, elsewhere; this thread moves on */
             s->app->defer(s->track, x->req.defer.line, x->req.defer.len, deferred_done, x);
@@ -119,7 +136,6 @@ static void *worker_main(void *arg)
         x = exchange_get(s->listen_fd);
     }
     exchange_complete_unused(x);
-    close(ep);
     s->app->thread_close(db);
     return NULL;
 }
@@ -214,13 +230,15 @@ int server_run(const config_t *cfg, const app_t *app, int listen_fd, int ready_f
     }
     s.listen_fd = listener(cfg, listen_fd);
     s.stop_fd = eventfd(0, EFD_CLOEXEC);
-    if (s.listen_fd < 0 || s.stop_fd < 0) {
-        if (s.stop_fd < 0)
-            log_msg(LOG_ERROR, "eventfd: %s", strerror(errno));
+    s.ep = s.listen_fd >= 0 && s.stop_fd >= 0 ? accept_poller(&s) : -1;
+    if (s.ep < 0) {
+        if (s.listen_fd >= 0)
+            log_msg(LOG_ERROR, "eventfd or epoll: %s", strerror(errno));
         dispatch_stop();
         app->services_stop(s.track);
         return 1;
     }
+    exchange_park_in(s.ep);
     pthread_t sig_thread;
     pthread_t *threads = calloc((size_t)cfg->threads, sizeof *threads);
     if (!threads || pthread_create(&sig_thread, NULL, signal_main, &s) != 0) {
@@ -239,9 +257,13 @@ int server_run(const config_t *cfg, const app_t *app, int listen_fd, int ready_f
         pthread_join(threads[i], NULL);
     pthread_join(sig_thread, NULL);
     free(threads);
+    /* Nobody reads kept connections any more: nginx, seeing them close, opens new ones to the
+     * successor (a request it had just sent on one is retried there, fastcgi_next_upstream). */
+    exchange_park_in(-1);
     app->services_stop(s.track); /* nothing can be deferred any more; deferred answers are sent first */
     exchange_pool_free();
     dispatch_stop();
+    close(s.ep);
     close(s.stop_fd);
     close(s.listen_fd);
     if (listen_fd < 0 && strchr(cfg->listen, '/'))
