@@ -19,7 +19,8 @@ static offer_entry_t OFFERS[] = {
 static url_entry_t URLS[] = {{3, 1, 'a', "https://one.example/a"}, {4, 7, 'r', "https://seven.example/b"}};
 static grant_entry_t GRANTS[] = {{7, 2}, {7, 5}, {9000000000, 2}};
 static partner_entry_t PARTNERS[] = {{2, true}, {5, false}};
-static const offer_snapshot_t SNAP = {OFFERS, 3, URLS, 2, GRANTS, 3, PARTNERS, 2};
+static const offer_snapshot_t SNAP = {
+    .offers = OFFERS, .n_offers = 3, .urls = URLS, .n_urls = 2, .grants = GRANTS, .n_grants = 3, .partners = PARTNERS, .n_partners = 2};
 
 static char *temp_path(void)
 {
