@@ -23,10 +23,15 @@ static struct db *thread_open(const config_t *cfg)
  * partners, API keys: every statement writing those tables is below these paths). */
 static const char *const CACHED_RESOURCES[] = {"/v1/offers", "/v1/partners", "/v1/api-keys", NULL};
 
+/* An admin write below them that may have committed something: anything but a refusal (4xx) or
+ * a database that could not be reached (503). */
 static bool writes_cached(const request_t *r)
 {
     if (r->who.role != ROLE_ADMIN || strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ||
         strcmp(r->method, "OPTIONS") == 0)
+        return false;
+    int status = problem_has(&r->problem) ? problem_status(r->problem.kind) : r->resp.status;
+    if ((status >= 400 && status < 500) || status == 503)
         return false;
     for (const char *const *p = CACHED_RESOURCES; *p; p++)
         if (strncmp(r->path, *p, strlen(*p)) == 0)

@@ -131,8 +131,8 @@ static void tick(void *ctx, PGconn *conn, void *cur, bool final)
 {
     key_cache_t *c = ctx;
     time_t now = time(NULL);
-    if (!final && now - c->last_flush < KEY_CACHE_FLUSH_S)
-        return;
+    if (!final && now / KEY_CACHE_FLUSH_S == c->last_flush / KEY_CACHE_FLUSH_S)
+        return; /* once per minute of the clock */
     c->last_flush = now;
     flush(c, conn, cur);
 }

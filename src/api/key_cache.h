@@ -16,7 +16,7 @@
 #include "api/apikey_format.h"
 #include "db/live_cache.h"
 
-#define KEY_CACHE_FLUSH_S 60 /* how often the uses of keys are written to last_used_at */
+#define KEY_CACHE_FLUSH_S 60 /* the uses of keys are written to last_used_at at each minute of the clock */
 
 typedef struct key_cache key_cache_t;
 

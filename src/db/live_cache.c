@@ -15,6 +15,8 @@
 
 #include "util/log.h"
 
+#define RETRY_MIN_MS 100 /* between two connection attempts while the database is unreachable */
+
 struct live_cache {
     live_cache_ops_t ops;
     char *conninfo;
@@ -27,9 +29,10 @@ struct live_cache {
     pthread_cond_t loaded;
     bool stopping;
     /* Refreshes asked for by readers. Under mu: `asked` counts the requests, `covered` is the
-     * count a load had seen when it started, so a load covers every request made before it. */
-    int wake_fd; /* eventfd: wakes the loader out of its wait for notifications */
-    uint64_t asked, covered;
+     * count a load had seen when it started, so a load covers every request made before it;
+     * `tried` is the same for the last attempt, failed or not (a waiter stops waiting then). */
+    int wake_fd; /* eventfd: wakes the loader out of its wait for notifications or a reconnect */
+    uint64_t asked, covered, tried;
 };
 
 static void install(live_cache_t *c, void *s, uint64_t covers, uint64_t generation)
@@ -47,6 +50,18 @@ static void install(live_cache_t *c, void *s, uint64_t covers, uint64_t generati
     pthread_mutex_lock(&c->mu);
     if (covers > c->covered)
         c->covered = covers;
+    if (covers > c->tried)
+        c->tried = covers;
+    pthread_cond_broadcast(&c->loaded);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* An attempt that began when `covers` refreshes had been asked for failed: they wait no more. */
+static void attempt_failed(live_cache_t *c, uint64_t covers)
+{
+    pthread_mutex_lock(&c->mu);
+    if (covers > c->tried)
+        c->tried = covers;
     pthread_cond_broadcast(&c->loaded);
     pthread_mutex_unlock(&c->mu);
 }
@@ -94,18 +109,32 @@ static int wait_notified(live_cache_t *c, PGconn *conn)
     return got;
 }
 
-/* Loads and installs a snapshot; false if the load failed. */
-static bool load(live_cache_t *c, PGconn *conn)
+/* Loads and installs a snapshot covering the first `covers` refresh requests; false if the load
+ * failed. */
+static bool load(live_cache_t *c, PGconn *conn, uint64_t covers)
 {
-    uint64_t covers = requests_so_far(c);
     uint64_t generation = shared_counter_get(c->generation); /* before the load's transaction begins */
     void *s = c->ops.load(conn, c->ops.ctx);
-    if (!s)
+    if (!s) {
+        attempt_failed(c, covers);
         return false;
+    }
     if (c->ops.loaded)
         c->ops.loaded(c->ops.ctx, s);
     install(c, s, covers, generation);
     return true;
+}
+
+/* Disconnected: the next attempt comes after a second, or sooner when a reader asks for a fresh
+ * snapshot (the database may be back), but never sooner than RETRY_MIN_MS after the last one. */
+static void wait_woken(live_cache_t *c)
+{
+    struct timespec pause = {0, RETRY_MIN_MS * 1000000L};
+    nanosleep(&pause, NULL);
+    struct pollfd p = {.fd = c->wake_fd, .events = POLLIN};
+    uint64_t asks;
+    if (poll(&p, 1, 1000 - RETRY_MIN_MS) > 0 && read(c->wake_fd, &asks, sizeof asks) < 0)
+        return; /* EAGAIN: another wake was consumed meanwhile */
 }
 
 /* A connection that LISTENs on every channel, or NULL. */
@@ -137,8 +166,11 @@ static void *loader_main(void *arg)
     PGconn *conn = NULL;
     while (!stopping(c)) {
         if (!conn) {
+            uint64_t covers = requests_so_far(c);
             conn = connect_listening(c);
-            if (!conn || !load(c, conn)) { /* changes made while disconnected are included once it succeeds */
+            if (!conn)
+                attempt_failed(c, covers);
+            if (!conn || !load(c, conn, covers)) { /* changes made while disconnected are included once it succeeds */
                 PQfinish(conn);
                 conn = NULL;
                 void *s;
@@ -148,8 +180,7 @@ static void *loader_main(void *arg)
                 }
                 if (c->ops.tick)
                     c->ops.tick(c->ops.ctx, NULL, c->snap, false);
-                struct timespec pause = {1, 0};
-                nanosleep(&pause, NULL);
+                wait_woken(c);
                 continue;
             }
         }
@@ -159,7 +190,7 @@ static void *loader_main(void *arg)
             PQfinish(conn);
             conn = NULL;
         } else if (w > 0) {
-            load(c, conn);
+            load(c, conn, requests_so_far(c));
         }
         if (c->ops.tick)
             c->ops.tick(c->ops.ctx, conn, c->snap, false); /* the loader is the only writer of c->snap */
@@ -254,6 +285,14 @@ const void *live_cache_acquire(live_cache_t *c)
     return c->snap;
 }
 
+/* Wakes the loader out of its wait. */
+static void wake(live_cache_t *c)
+{
+    uint64_t one = 1;
+    if (write(c->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+        log_msg(LOG_WARN, "%s: cannot wake the loader: %s", c->ops.name, strerror(errno));
+}
+
 const void *live_cache_acquire_fresh(live_cache_t *c, int wait_ms)
 {
     uint64_t want = shared_counter_get(c->generation);
@@ -261,7 +300,8 @@ const void *live_cache_acquire_fresh(live_cache_t *c, int wait_ms)
     if (c->snap && c->snap_generation >= want)
         return c->snap;
     pthread_rwlock_unlock(&c->lock);
-    /* A load that starts after this call reads a generation >= want, so it sees the write. */
+    /* A load that starts after this call reads a generation >= want, so it sees the write. While
+     * the database is unreachable the attempt fails at once (connection refused), and so does this. */
     if (!live_cache_refresh(c, wait_ms))
         return NULL;
     return live_cache_acquire(c);
@@ -277,10 +317,8 @@ bool live_cache_refresh(live_cache_t *c, int wait_ms)
     struct timespec until = deadline_after_ms(wait_ms);
     pthread_mutex_lock(&c->mu);
     uint64_t mine = ++c->asked;
-    uint64_t one = 1;
-    if (write(c->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
-        log_msg(LOG_WARN, "%s: cannot wake the loader: %s", c->ops.name, strerror(errno));
-    while (c->covered < mine)
+    wake(c);
+    while (c->covered < mine && c->tried < mine)
         if (pthread_cond_timedwait(&c->loaded, &c->mu, &until) == ETIMEDOUT)
             break;
     bool fresh = c->covered >= mine;

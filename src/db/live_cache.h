@@ -58,12 +58,13 @@ bool live_cache_ready(live_cache_t *c);
  * first one. Never acquire twice on one thread without releasing first. */
 const void *live_cache_acquire(live_cache_t *c);
 /* The same, once the snapshot covers every write acknowledged on this host (the generation):
- * waits up to wait_ms for a fresh load when it does not. NULL (nothing locked) when no such
- * snapshot came in time (the database is unreachable). */
+ * waits up to wait_ms for a fresh load when it does not (a disconnected loader tries to reconnect
+ * at once). NULL (nothing locked) when that load failed or did not come in time (the database is
+ * unreachable): a write acknowledged just before an outage is never hidden by an older snapshot. */
 const void *live_cache_acquire_fresh(live_cache_t *c, int wait_ms);
 void live_cache_release(live_cache_t *c);
 /* Asks for a load that starts after this call and waits up to wait_ms for it (waiters share one
- * load). False on timeout (database unreachable). */
+ * load). False if it failed or did not come in time (database unreachable). */
 bool live_cache_refresh(live_cache_t *c, int wait_ms);
 
 #endif
