@@ -8,8 +8,8 @@
 #include <strings.h>
 
 #include "api/apikey_format.h"
-#include "api/signed_link.h"
 #include "api/key_cache.h"
+#include "api/signed_link.h"
 #include "http/app.h"
 #include "track/track.h"
 

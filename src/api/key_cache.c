@@ -106,7 +106,8 @@ static void flush(key_cache_t *c, PGconn *conn, key_snapshot_t *cur)
     size_t room = c->n_pending + (cur ? cur->n : 0);
     if (room == 0)
         return;
-    int64_t *ids = realloc(c->pending_ids, room * sizeof *ids), *times = ids ? realloc(c->pending_times, room * sizeof *times) : NULL;
+    int64_t *ids = realloc(c->pending_ids, room * sizeof *ids),
+            *times = ids ? realloc(c->pending_times, room * sizeof *times) : NULL;
     if (!ids || !times)
         abort();
     c->pending_ids = ids;
@@ -177,9 +178,9 @@ key_verdict_t key_cache_check(key_cache_t *c, const apikey_t *k, key_info_t *out
         return KEY_UNAVAILABLE;
     key_entry_t *e = key_snapshot_find(s, k->prefix);
     key_verdict_t v = !e || !apikey_hash_matches(k, e->hash_hex, strlen(e->hash_hex)) ? KEY_UNKNOWN
-                      : e->revoked                                                     ? KEY_REVOKED
-                      : e->partner_suspended                                           ? KEY_PARTNER_SUSPENDED
-                                                                                       : KEY_OK;
+                      : e->revoked                                                    ? KEY_REVOKED
+                      : e->partner_suspended                                          ? KEY_PARTNER_SUSPENDED
+                                                                                      : KEY_OK;
     if (v == KEY_OK) {
         *out = (key_info_t){e->id, e->partner_id, e->rate_limit, e->admin};
         key_snapshot_mark_used(e, (int64_t)time(NULL));

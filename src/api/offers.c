@@ -165,7 +165,7 @@ static int respond_offer(request_t *r, int64_t id)
         return -1;
     const offer_entry_t *o = offer_snapshot_offer(s, id);
     int rc = o && offer_snapshot_visible(s, o, scope(r)) ? respond_view(r, s, o)
-                                                          : problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
+                                                         : problem_set(&r->problem, PROBLEM_NOT_FOUND, NULL);
     offer_cache_release(r->track->cache);
     return rc;
 }

@@ -22,8 +22,8 @@ struct live_cache {
     char *conninfo;
     shared_counter_t *generation; /* the host's, or NULL */
     pthread_t thread;
-    pthread_rwlock_t lock; /* writer-preferring: see live_cache.h */
-    void *snap;            /* NULL until the first load */
+    pthread_rwlock_t lock;    /* writer-preferring: see live_cache.h */
+    void *snap;               /* NULL until the first load */
     uint64_t snap_generation; /* the host generation read before snap's load began */
     pthread_mutex_t mu;
     pthread_cond_t loaded;

@@ -50,8 +50,7 @@ static void *fallback(void *ctx)
     return c->save_path ? offer_snapshot_read(c->save_path) : NULL;
 }
 
-offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, shared_counter_t *generation,
-                                 int wait_ms)
+offer_cache_t *offer_cache_start(const char *conninfo, const char *save_path, shared_counter_t *generation, int wait_ms)
 {
     offer_cache_t *c = calloc(1, sizeof *c);
     if (!c || (save_path && !(c->save_path = strdup(save_path)))) {

@@ -61,9 +61,9 @@ typedef struct {
     size_t n_partners;
     /* The API's views, parallel to offers and urls; NULL in a snapshot read from the file. */
     offer_view_t *offer_views;
-    char **url_json;     /* each URL as the API shows it (OFFER_URL_VIEW_COLUMNS, compact JSON) */
-    size_t *url_order;   /* indices into urls, by offer, then id (offer_snapshot_index_urls) */
-    bool ascii_lower;    /* the database's lower() maps A-Z to a-z and nothing else to ASCII letters */
+    char **url_json;   /* each URL as the API shows it (OFFER_URL_VIEW_COLUMNS, compact JSON) */
+    size_t *url_order; /* indices into urls, by offer, then id (offer_snapshot_index_urls) */
+    bool ascii_lower;  /* the database's lower() maps A-Z to a-z and nothing else to ASCII letters */
 } offer_snapshot_t;
 
 /* The status and visibility codes of the database's words ("active", "public", …). */

@@ -31,8 +31,8 @@ track_t *track_start(const config_t *cfg)
     if (!t->generation)
         log_msg(LOG_ERROR, "cannot open the cache generation %s: %s", path, strerror(errno));
     snprintf(path, sizeof path, "%s/offer-cache.snapshot", cfg->spool_dir);
-    t->cache = t->generation ? offer_cache_start(cfg->database_url, path, t->generation, CACHE_FIRST_LOAD_WAIT_MS)
-                             : NULL;
+    t->cache =
+        t->generation ? offer_cache_start(cfg->database_url, path, t->generation, CACHE_FIRST_LOAD_WAIT_MS) : NULL;
     if (!t->shipper || !t->cache) {
         track_stop(t);
         return NULL;
