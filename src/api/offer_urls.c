@@ -6,6 +6,7 @@
 #include "api/offers.h"
 #include "api/resource.h"
 #include "db/db.h"
+#include "track/offer_snapshot_load.h"
 
 static const char *const STATUSES[] = {"active", "paused", "archived", NULL};
 
@@ -17,9 +18,7 @@ static const field_spec_t FIELDS[F_COUNT] = {
     [F_STATUS] = {"status", VF_ENUM, .values = STATUSES},
 };
 
-#define URL_COLUMNS                                                                                                    \
-    "u.id, u.offer_id, u.name, u.destination_url, u.status,\n"                                                         \
-    "       api_ts(u.created_at) AS created_at, api_ts(u.updated_at) AS updated_at"
+#define URL_COLUMNS OFFER_URL_VIEW_COLUMNS /* the URL as the API shows it, also in offer snapshots */
 
 static db_stmt_t LIST = DB_STMT("SELECT " URL_COLUMNS "\n"
                                 "  FROM offer_urls u\n"

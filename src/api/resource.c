@@ -108,9 +108,14 @@ json_t *page_next_cursor(request_t *r, const PGresult *res, const page_t *pg, co
         return json_null();
     int col = PQfnumber(res, key_column);
     assert(col >= 0);
+    return page_cursor_after(r, pg, PQgetvalue(res, shown - 1, col), (size_t)PQgetlength(res, shown - 1, col));
+}
+
+json_t *page_cursor_after(request_t *r, const page_t *pg, const char *key, size_t len)
+{
     char cur[CURSOR_TEXT_MAX + 1];
     cursor_ctx_t ctx = page_cursor_ctx(r, pg);
-    if (cursor_encode(&ctx, PQgetvalue(res, shown - 1, col), (size_t)PQgetlength(res, shown - 1, col), cur) < 0) {
+    if (cursor_encode(&ctx, key, len, cur) < 0) {
         problem_set(&r->problem, PROBLEM_INTERNAL, "A page key is longer than a cursor can carry.");
         return NULL;
     }

@@ -45,6 +45,9 @@ int page_envelope(request_t *r, json_t *data, const PGresult *res, const page_t 
 /* page_envelope's next_cursor alone (a new reference: the cursor text, or JSON null on the last
  * page), for answers shaped otherwise; NULL with a 500 recorded. */
 json_t *page_next_cursor(request_t *r, const PGresult *res, const page_t *pg, const char *key_column);
+/* The cursor of the page after the one whose last row has key (len bytes): a new reference, or
+ * NULL with a 500 recorded. For pages built without a PGresult. */
+json_t *page_cursor_after(request_t *r, const page_t *pg, const char *key, size_t len);
 
 /* Reads an optional enum query parameter; *out stays NULL when absent. Returns 0 or -1. */
 int query_enum(request_t *r, const char *name, const char *const *values, const char **out);

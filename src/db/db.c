@@ -3,6 +3,7 @@
  */
 #include "db/db.h"
 
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,10 +63,33 @@ void db_close(db_t *db)
     free(db);
 }
 
+/* Whether the server ended this idle session (a restart: it sent its reason and closed the
+ * socket). Requests that need no database in between (cached keys and offers) may leave a
+ * connection idle through a whole outage; found here, the next statement — a write, which could
+ * not be retried — goes to a new connection instead of failing. */
+static bool server_hung_up(db_t *db)
+{
+    if (db->in_tx)
+        return false;
+    /* Its last words (an error message) may come in one read and the end of the stream in the
+     * next: a closed socket stays readable, an idle live one is quiet once its input is read. */
+    for (int i = 0; i < 4; i++) {
+        struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0)
+            return false;
+        if (!PQconsumeInput(db->conn) || PQstatus(db->conn) != CONNECTION_OK)
+            return true;
+    }
+    return false;
+}
+
 static bool ensure_connected(db_t *db)
 {
-    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
-        return true;
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+        if (!server_hung_up(db))
+            return true;
+        db->last_attempt_ms = -RECONNECT_INTERVAL_MS; /* it was up a moment ago: try at once */
+    }
     disconnect(db);
     long long now = now_ms();
     if (now - db->last_attempt_ms < RECONNECT_INTERVAL_MS)

@@ -65,6 +65,15 @@ int resp_json_etag(request_t *r, json_t *body)
     return 0;
 }
 
+int resp_json_text(request_t *r, int status, const char *body, size_t len, bool etag)
+{
+    resp_bytes(r, status, "application/json", body, len);
+    r->resp.etag = etag;
+    r->resp.etag_value = NULL;
+    r->resp.cache_control = NULL;
+    return 0;
+}
+
 int resp_bytes(request_t *r, int status, const char *content_type, const char *body, size_t len)
 {
     r->resp.status = status;

@@ -22,6 +22,8 @@
 int resp_json(request_t *r, int status, json_t *body);
 /* Like resp_json with status 200, plus a strong ETag and If-None-Match handling. Returns 0. */
 int resp_json_etag(request_t *r, json_t *body);
+/* Like resp_json (etag: like resp_json_etag) for a body already rendered as JSON (arena memory). */
+int resp_json_text(request_t *r, int status, const char *body, size_t len, bool etag);
 /* A response with a body of the given media type (the body must live in the arena or be static). Returns 0. */
 int resp_bytes(request_t *r, int status, const char *content_type, const char *body, size_t len);
 /* Makes a 200 response cacheable under the handler's own strong ETag (quoted, a hash of every

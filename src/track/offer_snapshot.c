@@ -35,6 +35,15 @@ void offer_snapshot_free(offer_snapshot_t *s)
     }
     for (size_t i = 0; i < s->n_urls; i++)
         free(s->urls[i].destination_url);
+    for (size_t i = 0; s->offer_views && i < s->n_offers; i++) {
+        free(s->offer_views[i].json);
+        free(s->offer_views[i].name_lower);
+    }
+    for (size_t i = 0; s->url_json && i < s->n_urls; i++)
+        free(s->url_json[i]);
+    free(s->offer_views);
+    free(s->url_json);
+    free(s->url_order);
     free(s->offers);
     free(s->urls);
     free(s->grants);
@@ -229,4 +238,52 @@ bool offer_snapshot_granted(const offer_snapshot_t *s, int64_t offer_id, int64_t
 {
     grant_entry_t key = {offer_id, partner_id};
     return s->n_grants && bsearch(&key, s->grants, s->n_grants, sizeof key, cmp_grant) != NULL;
+}
+
+void offer_snapshot_index_urls(offer_snapshot_t *s)
+{
+    free(s->url_order);
+    s->url_order = calloc(s->n_urls + 1, sizeof *s->url_order);
+    if (!s->url_order)
+        abort();
+    for (size_t i = 0; i < s->n_offers; i++)
+        s->offer_views[i].n_urls = 0;
+    /* Counts per offer, then each offer's range, then the URLs in id order into their ranges. */
+    for (size_t u = 0; u < s->n_urls; u++) {
+        const offer_entry_t *o = offer_snapshot_offer(s, s->urls[u].offer_id);
+        if (o)
+            s->offer_views[o - s->offers].n_urls++;
+    }
+    size_t next = 0;
+    for (size_t i = 0; i < s->n_offers; i++) {
+        s->offer_views[i].first_url = next;
+        next += s->offer_views[i].n_urls;
+        s->offer_views[i].n_urls = 0;
+    }
+    for (size_t u = 0; u < s->n_urls; u++) {
+        const offer_entry_t *o = offer_snapshot_offer(s, s->urls[u].offer_id);
+        if (o) {
+            offer_view_t *v = &s->offer_views[o - s->offers];
+            s->url_order[v->first_url + v->n_urls++] = u;
+        }
+    }
+}
+
+bool offer_snapshot_visible(const offer_snapshot_t *s, const offer_entry_t *o, int64_t partner_id)
+{
+    return partner_id == 0 ||
+           (o->status != 'r' && (o->visibility == 'u' || offer_snapshot_granted(s, o->id, partner_id)));
+}
+
+size_t offer_snapshot_after(const offer_snapshot_t *s, int64_t after)
+{
+    size_t lo = 0, hi = s->n_offers;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->offers[mid].id <= after)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }

@@ -3,17 +3,25 @@
  */
 #include "track/offer_snapshot_load.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/rowjson.h"
 #include "util/log.h"
 
 /* Each query is ordered by its key so lookups can binary-search. */
-static const char Q_OFFERS[] = "SELECT id, status, visibility, destination_url, fallback_url FROM offers ORDER BY id";
+static const char Q_OFFERS[] =
+    "SELECT id, status, visibility, destination_url, fallback_url, lower(name) FROM offers ORDER BY id";
 static const char Q_URLS[] = "SELECT id, offer_id, status, destination_url FROM offer_urls ORDER BY id";
 static const char Q_GRANTS[] = "SELECT offer_id, partner_id FROM offer_partner_access ORDER BY offer_id, partner_id";
 static const char Q_PARTNERS[] = "SELECT id, status = 'active' FROM partners ORDER BY id";
+/* The API's views, in the same order as the routing data. */
+static const char Q_OFFER_VIEWS[] = "SELECT " OFFER_VIEW_COLUMNS " FROM offers o ORDER BY o.id";
+static const char Q_URL_VIEWS[] = "SELECT " OFFER_URL_VIEW_COLUMNS " FROM offer_urls u ORDER BY u.id";
+/* Whether `q` may be lowered in C as the database lowers it (ASCII only; not so in a Turkish locale). */
+static const char Q_ASCII_LOWER[] = "SELECT lower('ABCDEFGHIJKLMNOPQRSTUVWXYZ') = 'abcdefghijklmnopqrstuvwxyz'";
 
 static char *dup_or_null(const PGresult *r, int row, int col)
 {
@@ -43,6 +51,38 @@ static void *array(size_t n, size_t size)
     if (!p)
         abort();
     return p;
+}
+
+/* Row i of r as the API renders it: compact JSON, fields in column order (as http/response.c). */
+static char *row_text(const PGresult *r, int i, size_t *len)
+{
+    json_t *row = db_row_json(r, i);
+    char *text = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(row);
+    if (!text)
+        abort();
+    if (len)
+        *len = strlen(text);
+    return text;
+}
+
+/* The views of s from their results (same rows, same order as the routing data). */
+static void add_views(offer_snapshot_t *s, const PGresult *ro, const PGresult *rv, const PGresult *ruv,
+                      const PGresult *rl)
+{
+    s->offer_views = array(s->n_offers, sizeof *s->offer_views);
+    for (int i = 0; i < (int)s->n_offers; i++) {
+        offer_view_t *v = &s->offer_views[i];
+        v->json = row_text(rv, i, &v->json_len);
+        v->name_lower = strdup(PQgetvalue(ro, i, 5));
+        if (!v->name_lower)
+            abort();
+    }
+    s->url_json = array(s->n_urls, sizeof *s->url_json);
+    for (int i = 0; i < (int)s->n_urls; i++)
+        s->url_json[i] = row_text(ruv, i, NULL);
+    s->ascii_lower = PQgetvalue(rl, 0, 0)[0] == 't';
+    offer_snapshot_index_urls(s);
 }
 
 static offer_snapshot_t *from_results(const PGresult *ro, const PGresult *ru, const PGresult *rg, const PGresult *rp)
@@ -78,12 +118,16 @@ offer_snapshot_t *offer_snapshot_load(PGconn *conn)
     if (!began)
         return NULL;
     PGresult *ro = query(conn, Q_OFFERS), *ru = query(conn, Q_URLS), *rg = query(conn, Q_GRANTS),
-             *rp = query(conn, Q_PARTNERS);
+             *rp = query(conn, Q_PARTNERS), *rv = query(conn, Q_OFFER_VIEWS), *ruv = query(conn, Q_URL_VIEWS),
+             *rl = query(conn, Q_ASCII_LOWER);
     PQclear(PQexec(conn, "COMMIT"));
-    offer_snapshot_t *s = ro && ru && rg && rp ? from_results(ro, ru, rg, rp) : NULL;
-    PQclear(ro);
-    PQclear(ru);
-    PQclear(rg);
-    PQclear(rp);
+    bool all = ro && ru && rg && rp && rv && ruv && rl && PQntuples(rv) == PQntuples(ro) &&
+               PQntuples(ruv) == PQntuples(ru) && PQntuples(rl) == 1;
+    offer_snapshot_t *s = all ? from_results(ro, ru, rg, rp) : NULL;
+    if (s)
+        add_views(s, ro, rv, ruv, rl);
+    PGresult *results[] = {ro, ru, rg, rp, rv, ruv, rl};
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
+        PQclear(results[i]);
     return s;
 }

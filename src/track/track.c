@@ -25,9 +25,14 @@ track_t *track_start(const config_t *cfg)
         return NULL;
     }
     t->shipper = shipper_start(cfg->spool_dir, cfg->database_url, cfg->hits_retention_days);
-    char snapshot[4096];
-    snprintf(snapshot, sizeof snapshot, "%s/offer-cache.snapshot", cfg->spool_dir);
-    t->cache = offer_cache_start(cfg->database_url, snapshot, CACHE_FIRST_LOAD_WAIT_MS);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cache.generation", cfg->spool_dir); /* shared by the host's processes */
+    t->generation = shared_counter_open(path);
+    if (!t->generation)
+        log_msg(LOG_ERROR, "cannot open the cache generation %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/offer-cache.snapshot", cfg->spool_dir);
+    t->cache =
+        t->generation ? offer_cache_start(cfg->database_url, path, t->generation, CACHE_FIRST_LOAD_WAIT_MS) : NULL;
     if (!t->shipper || !t->cache) {
         track_stop(t);
         return NULL;
@@ -49,5 +54,6 @@ void track_stop(track_t *t)
     spool_stop(t->spool);     /* syncs what is pending */
     shipper_stop(t->shipper); /* then ships it, if the database is there */
     offer_cache_stop(t->cache);
+    shared_counter_close(t->generation);
     free(t);
 }

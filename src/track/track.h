@@ -1,7 +1,8 @@
 /*
  * track.h — the services the public tracking endpoints share in one worker process: the
- * durable hit spool, the shipper that moves it into PostgreSQL, and the offer cache. Started
- * and stopped by the server; handlers reach them through request_t.track.
+ * durable hit spool, the shipper that moves it into PostgreSQL, the offer cache and the host's
+ * cache generation (db/live_cache.h). Started and stopped by the server; handlers reach them
+ * through request_t.track.
  */
 #ifndef TRACKGEN_TRACK_H
 #define TRACKGEN_TRACK_H
@@ -10,11 +11,14 @@
 #include "track/shipper.h"
 #include "track/spool.h"
 #include "util/config.h"
+#include "util/shared_counter.h"
 
 typedef struct track {
     spool_t *spool;
     shipper_t *shipper;
     offer_cache_t *cache;
+    shared_counter_t *generation; /* bumped after a write to what the caches hold (api/app.c) */
+    struct key_cache *keys;       /* the API keys (api/key_cache.h): started and stopped by api/app.c */
     const config_t *cfg;
 } track_t;
 

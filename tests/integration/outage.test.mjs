@@ -14,7 +14,7 @@ test('stop PostgreSQL, restart the workers, click 1000 times, start it: all 1000
   const [link] = await linksFor(key, { offers: [o.id] });
   const tag = uniq('outage');
   ctl('pg-stop');
-  const down = await api('GET', '/v1/offers', { key: ADMIN });
+  const down = await api('GET', '/v1/partners', { key: ADMIN });
   assert.equal(down.status, 503);
   assert.equal(down.body.type, 'https://trackgen.dev/problems/service-unavailable');
   assert.equal(down.headers.get('retry-after'), '1');

@@ -28,7 +28,14 @@ static url_entry_t URLS[] = {
 };
 static grant_entry_t GRANTS[] = {{2, 10}};
 static partner_entry_t PARTNERS[] = {{10, true}, {11, true}, {12, false}};
-static const offer_snapshot_t SNAP = {OFFERS, 5, URLS, 4, GRANTS, 1, PARTNERS, 3};
+static const offer_snapshot_t SNAP = {.offers = OFFERS,
+                                      .n_offers = 5,
+                                      .urls = URLS,
+                                      .n_urls = 4,
+                                      .grants = GRANTS,
+                                      .n_grants = 1,
+                                      .partners = PARTNERS,
+                                      .n_partners = 3};
 
 static void test_click_rules_every_outcome(void **state)
 {

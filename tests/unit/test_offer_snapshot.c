@@ -19,7 +19,14 @@ static offer_entry_t OFFERS[] = {
 static url_entry_t URLS[] = {{3, 1, 'a', "https://one.example/a"}, {4, 7, 'r', "https://seven.example/b"}};
 static grant_entry_t GRANTS[] = {{7, 2}, {7, 5}, {9000000000, 2}};
 static partner_entry_t PARTNERS[] = {{2, true}, {5, false}};
-static const offer_snapshot_t SNAP = {OFFERS, 3, URLS, 2, GRANTS, 3, PARTNERS, 2};
+static const offer_snapshot_t SNAP = {.offers = OFFERS,
+                                      .n_offers = 3,
+                                      .urls = URLS,
+                                      .n_urls = 2,
+                                      .grants = GRANTS,
+                                      .n_grants = 3,
+                                      .partners = PARTNERS,
+                                      .n_partners = 2};
 
 static char *temp_path(void)
 {
@@ -179,12 +186,58 @@ static void test_offer_snapshot_damaged_files_are_refused(void **state)
     assert_null(offer_snapshot_read("/nonexistent/trackgen-snapshot"));
 }
 
+/* The API's helpers: visibility as the database's OFFER_VISIBLE_TO_SCOPE says, the first offer
+ * after a cursor, and each offer's URLs in id order. */
+static void test_offer_snapshot_visibility_cursor_and_url_ranges(void **state)
+{
+    (void)state;
+    offer_entry_t offers[] = {
+        {1, 'a', 'u', "https://a.example/", NULL}, /* public */
+        {2, 'p', 'p', "https://b.example/", NULL}, /* private, paused, granted to 5 */
+        {3, 'r', 'u', "https://c.example/", NULL}, /* public but archived */
+        {4, 'a', 'r', "https://d.example/", NULL}, /* require_approval, no grant */
+    };
+    url_entry_t urls[] = {
+        {10, 2, 'a', "u"}, {11, 1, 'r', "u"}, {12, 2, 'p', "u"}, {13, 4, 'a', "u"}, {14, 1, 'a', "u"}};
+    grant_entry_t grants[] = {{2, 5}};
+    offer_view_t views[4] = {{0}};
+    offer_snapshot_t s = {.offers = offers,
+                          .n_offers = 4,
+                          .urls = urls,
+                          .n_urls = 5,
+                          .grants = grants,
+                          .n_grants = 1,
+                          .offer_views = views};
+    const struct {
+        int64_t partner;
+        bool visible[4];
+    } cases[] = {{0, {true, true, true, true}}, {5, {true, true, false, false}}, {6, {true, false, false, false}}};
+    for (size_t c = 0; c < N_ELEMS(cases); c++)
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(offer_snapshot_visible(&s, &offers[i], cases[c].partner), cases[c].visible[i]);
+    assert_int_equal(offer_snapshot_after(&s, 0), 0);
+    assert_int_equal(offer_snapshot_after(&s, 1), 1);
+    assert_int_equal(offer_snapshot_after(&s, 3), 3);
+    assert_int_equal(offer_snapshot_after(&s, 4), 4);
+    assert_int_equal(offer_snapshot_after(&s, INT64_MAX), 4);
+    offer_snapshot_index_urls(&s);
+    const int64_t want[4][3] = {{11, 14}, {10, 12}, {0}, {13}};
+    const size_t counts[4] = {2, 2, 0, 1};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(views[i].n_urls, counts[i]);
+        for (size_t k = 0; k < counts[i]; k++)
+            assert_int_equal(urls[s.url_order[views[i].first_url + k]].id, want[i][k]);
+    }
+    free(s.url_order);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offer_snapshot_saved_reads_back_equal),
         cmocka_unit_test(test_offer_snapshot_many_rows_read_back),
         cmocka_unit_test(test_offer_snapshot_damaged_files_are_refused),
+        cmocka_unit_test(test_offer_snapshot_visibility_cursor_and_url_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,9 +18,10 @@ const nameValue = (name, value) => {
   return Buffer.concat([Buffer.from([n.length, v.length]), n, v]);
 };
 
-/** GET uri on the FastCGI socket at path; resolves { status, text } or rejects (timeout, error). */
-export function fcgiGet(path, uri, timeoutMs = 2000) {
-  const params = { REQUEST_METHOD: 'GET', REQUEST_URI: uri, QUERY_STRING: '', SERVER_PROTOCOL: 'HTTP/1.1', REMOTE_ADDR: '127.0.0.1' };
+/** GET uri on the FastCGI socket at path, with extra parameters (e.g. HTTP_AUTHORIZATION);
+ * resolves { status, text } or rejects (timeout, error). */
+export function fcgiGet(path, uri, timeoutMs = 2000, extra = {}) {
+  const params = { REQUEST_METHOD: 'GET', REQUEST_URI: uri, QUERY_STRING: '', SERVER_PROTOCOL: 'HTTP/1.1', REMOTE_ADDR: '127.0.0.1', ...extra };
   const begin = Buffer.from([0, 1, 0, 0, 0, 0, 0, 0]); /* role responder, no keep-alive */
   const request = Buffer.concat([
     record(1, begin),
