@@ -162,6 +162,7 @@ static PGconn *connect_listening(live_cache_t *c)
 
 static void *loader_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-cache"); /* for top -H, perf and gdb */
     live_cache_t *c = arg;
     PGconn *conn = NULL;
     while (!stopping(c)) {

@@ -118,6 +118,7 @@ static void deferred_done(void *ctx, bool durable)
 
 static void *worker_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-request"); /* for top -H, perf and gdb */
     server_t *s = arg;
     /* The thread's handle (a database connection) and epoll set, for its whole life; closed when
      * the loop ends. */
@@ -142,6 +143,7 @@ static void *worker_main(void *arg)
 
 static void *signal_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-signal"); /* for top -H, perf and gdb */
     server_t *s = arg;
     int sig = 0;
     for (;;) {

@@ -444,6 +444,7 @@ static void ship_pass(shipper_t *s)
 
 static void *shipper_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-ship"); /* for top -H, perf and gdb */
     shipper_t *s = arg;
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {

@@ -215,6 +215,7 @@ static int flush_batch(spool_t *s, const buf_t *batch)
 
 static void *writer_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-spool"); /* for top -H, perf and gdb */
     spool_t *s = arg;
     buf_t batch;
     buf_init(&batch, PENDING_MAX);
@@ -283,6 +284,7 @@ static void *writer_main(void *arg)
 /* Runs the completions of synced batches, in order, outside the lock. */
 static void *responder_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-respond"); /* for top -H, perf and gdb */
     spool_t *s = arg;
     pthread_mutex_lock(&s->mu);
     for (;;) {

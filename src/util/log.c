@@ -91,6 +91,7 @@ static void flush_locked(buf_t *spare)
 
 static void *logger_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "tg-log"); /* for top -H, perf and gdb */
     (void)arg;
     buf_t spare;
     buf_init(&spare, 2 * BATCH_MAX);
