@@ -22,23 +22,41 @@ CREATE TABLE hit_rollup_offer_6h (LIKE hit_rollup_offer INCLUDING ALL);
 -- (LIKE copies hit_rollup_offer's bucket index too; only the 15-minute table needs one.)
 DROP INDEX hit_rollup_offer_6h_bucket_idx;
 
--- The offer width's unique keys, again with the metrics in them (index-only scans).
+-- Local days that start elsewhere than at midnight UTC, kept as whole rows too: the daily tables
+-- hold a row per day starting at 00:00 UTC (phase 0) and one per day starting at each phase
+-- listed here (minutes after 00:00 UTC), so a report in a zone whose midnight falls on a listed
+-- phase reads one row per local day, as UTC does (report_source). Each phase costs the shipper
+-- a second row per day and partner (and offer); 0010 lists India's (+05:30: days start at 18:30
+-- UTC). Adding one takes a migration that inserts it and backfills its rows from the 15-minute
+-- tables, as below.
+CREATE TABLE report_day_phases (
+    phase smallint PRIMARY KEY CHECK (phase > 0 AND phase < 1440 AND phase % 15 = 0)
+);
+INSERT INTO report_day_phases VALUES (1110);
+ALTER TABLE hit_rollup_partner_day ADD COLUMN phase smallint NOT NULL DEFAULT 0;
+ALTER TABLE hit_rollup_offer_day ADD COLUMN phase smallint NOT NULL DEFAULT 0;
+
+-- The keys: the daily tables' with the phase; the offer width's again with the metrics in them
+-- (index-only scans).
 DO $$
 DECLARE
     tbl text;
     con text;
 BEGIN
+    SELECT conname INTO STRICT con FROM pg_constraint WHERE conrelid = 'hit_rollup_partner_day'::regclass AND contype = 'p';
+    EXECUTE format('ALTER TABLE hit_rollup_partner_day DROP CONSTRAINT %1$I, ADD CONSTRAINT %1$I PRIMARY KEY (partner_id, phase, bucket)', con);
     FOREACH tbl IN ARRAY ARRAY['hit_rollup_offer', 'hit_rollup_offer_hour', 'hit_rollup_offer_6h', 'hit_rollup_offer_day'] LOOP
         SELECT conname INTO STRICT con FROM pg_constraint WHERE conrelid = tbl::regclass AND contype = 'u';
         EXECUTE format('ALTER TABLE %1$I DROP CONSTRAINT %2$I, ADD CONSTRAINT %2$I UNIQUE NULLS NOT DISTINCT'
-                       ' (partner_id, bucket, offer_id, offer_url_id) INCLUDE (clicks, unique_clicks, impressions,'
+                       ' (partner_id, %3$s bucket, offer_id, offer_url_id) INCLUDE (clicks, unique_clicks, impressions,'
                        ' bot_hits, fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive,'
-                       ' fallback_url_inactive, fallback_too_long)', tbl, con);
+                       ' fallback_url_inactive, fallback_too_long)', tbl, con, CASE WHEN tbl LIKE '%\_day' THEN 'phase,' ELSE '' END);
     END LOOP;
 END;
 $$;
 
--- Adds the session's hits_delta to the rollups and empties it (as in 0008, plus the 6-hour step).
+-- Adds the session's hits_delta to the rollups and empties it (as in 0008, plus the 6-hour step
+-- and the daily rows of every phase).
 CREATE OR REPLACE FUNCTION hit_rollup_apply() RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -54,28 +72,32 @@ BEGIN
     ON CONFLICT ON CONSTRAINT hit_rollup_sub_key DO UPDATE
        SET hits = t.hits + excluded.hits, uniques = t.uniques + excluded.uniques, bots = t.bots + excluded.bots;
 
-    -- The wide tables: a column per metric, at four time steps.
-    FOR target IN SELECT * FROM (VALUES ('hit_rollup_offer', ', offer_id, offer_url_id', '15 minutes'),
-                                   ('hit_rollup_offer_hour', ', offer_id, offer_url_id', '1 hour'),
-                                   ('hit_rollup_offer_6h', ', offer_id, offer_url_id', '6 hours'),
-                                   ('hit_rollup_offer_day', ', offer_id, offer_url_id', '24 hours'),
-                                   ('hit_rollup_partner', '', '15 minutes'),
-                                   ('hit_rollup_partner_hour', '', '1 hour'),
-                                   ('hit_rollup_partner_6h', '', '6 hours'),
-                                   ('hit_rollup_partner_day', '', '24 hours')) v(tbl, keys, step) LOOP
+    -- The wide tables: a column per metric, at four time steps (days at every phase).
+    FOR target IN SELECT * FROM (VALUES ('hit_rollup_offer', ', offer_id, offer_url_id', '15 minutes', false),
+                                   ('hit_rollup_offer_hour', ', offer_id, offer_url_id', '1 hour', false),
+                                   ('hit_rollup_offer_6h', ', offer_id, offer_url_id', '6 hours', false),
+                                   ('hit_rollup_offer_day', ', offer_id, offer_url_id', '24 hours', true),
+                                   ('hit_rollup_partner', '', '15 minutes', false),
+                                   ('hit_rollup_partner_hour', '', '1 hour', false),
+                                   ('hit_rollup_partner_6h', '', '6 hours', false),
+                                   ('hit_rollup_partner_day', '', '24 hours', true)) v(tbl, keys, step, phased) LOOP
         EXECUTE format(
-            'INSERT INTO %1$I AS t (partner_id, bucket%2$s, %4$s)'
-            ' SELECT partner_id, date_bin(%3$L, hit_at, timestamptz ''2000-01-01 00:00+00'')%2$s,'
+            'INSERT INTO %1$I AS t (partner_id%7$s, bucket%2$s, %4$s)'
+            ' SELECT partner_id%7$s, date_bin(%3$L, hit_at, timestamptz ''2000-01-01 00:00+00''%8$s)%2$s,'
             '        coalesce(sum(hits) FILTER (WHERE kind = ''click''), 0),'
             '        coalesce(sum(uniques) FILTER (WHERE kind = ''click''), 0),'
             '        coalesce(sum(hits) FILTER (WHERE kind = ''impression''), 0),'
             '        coalesce(sum(bots), 0), %5$s'
-            '   FROM hits_delta GROUP BY partner_id, 2%2$s'
-            ' ON CONFLICT (partner_id, bucket%2$s) DO UPDATE SET %6$s',
+            '   FROM hits_delta%9$s GROUP BY partner_id%7$s, %10$s%2$s'
+            ' ON CONFLICT (partner_id%7$s, bucket%2$s) DO UPDATE SET %6$s',
             target.tbl, target.keys, target.step, array_to_string(wide, ', '),
             (SELECT string_agg(format('coalesce(sum(hits) FILTER (WHERE kind = ''click'' AND outcome = %L), 0)', m), ', ')
                FROM unnest(wide[5:]) m),
-            (SELECT string_agg(format('%1$I = t.%1$I + excluded.%1$I', m), ', ') FROM unnest(wide) m));
+            (SELECT string_agg(format('%1$I = t.%1$I + excluded.%1$I', m), ', ') FROM unnest(wide) m),
+            CASE WHEN target.phased THEN ', phase' END,
+            CASE WHEN target.phased THEN ' + phase * interval ''1 minute''' END,
+            CASE WHEN target.phased THEN ' CROSS JOIN (SELECT 0 AS phase UNION ALL SELECT phase FROM report_day_phases) ph' END,
+            CASE WHEN target.phased THEN '3' ELSE '2' END); -- the bucket's place in the select list
     END LOOP;
 
     DELETE FROM hits_delta;
@@ -93,6 +115,22 @@ SELECT partner_id, date_bin('6 hours', bucket, timestamptz '2000-01-01 00:00+00'
        sum(unique_clicks), sum(impressions), sum(bot_hits), sum(fallback_paused), sum(fallback_archived),
        sum(fallback_no_access), sum(fallback_partner_inactive), sum(fallback_url_inactive), sum(fallback_too_long)
   FROM hit_rollup_offer_hour GROUP BY 1, 2, 3, 4;
+-- … and the daily rows of the listed phases from the 15-minute ones.
+INSERT INTO hit_rollup_partner_day (partner_id, phase, bucket, clicks, unique_clicks, impressions, bot_hits, fallback_paused,
+                                    fallback_archived, fallback_no_access, fallback_partner_inactive, fallback_url_inactive,
+                                    fallback_too_long)
+SELECT partner_id, ph.phase, date_bin('24 hours', bucket, timestamptz '2000-01-01 00:00+00' + ph.phase * interval '1 minute'),
+       sum(clicks), sum(unique_clicks), sum(impressions), sum(bot_hits), sum(fallback_paused), sum(fallback_archived),
+       sum(fallback_no_access), sum(fallback_partner_inactive), sum(fallback_url_inactive), sum(fallback_too_long)
+  FROM hit_rollup_partner CROSS JOIN report_day_phases ph GROUP BY 1, 2, 3;
+INSERT INTO hit_rollup_offer_day (partner_id, phase, bucket, offer_id, offer_url_id, clicks, unique_clicks, impressions, bot_hits,
+                                  fallback_paused, fallback_archived, fallback_no_access, fallback_partner_inactive,
+                                  fallback_url_inactive, fallback_too_long)
+SELECT partner_id, ph.phase, date_bin('24 hours', bucket, timestamptz '2000-01-01 00:00+00' + ph.phase * interval '1 minute'),
+       offer_id, offer_url_id, sum(clicks), sum(unique_clicks), sum(impressions), sum(bot_hits), sum(fallback_paused),
+       sum(fallback_archived), sum(fallback_no_access), sum(fallback_partner_inactive), sum(fallback_url_inactive),
+       sum(fallback_too_long)
+  FROM hit_rollup_offer CROSS JOIN report_day_phases ph GROUP BY 1, 2, 3, 4, 5;
 
 -- The fewest rollup rows that sum to [lo, hi) (quarter hours, within a UTC day or so): ranges of
 -- 6-hour (tier 1), hourly (2) and 15-minute (3) rows, each added (sign 1) or subtracted (-1).
@@ -191,8 +229,10 @@ END;
 $$;
 
 -- The rows a report cut by local days (no `hour`) reads at width 1 (partner) or 2 (offer), as in
--- 0008: every UTC day the range touches stands, as its daily row, for the local day that holds
--- the day's midday (labelled with that instant). The parts of the UTC day that belong to another
+-- 0008: every day the range touches (UTC days, or the days of the zone's phase if it is listed in
+-- report_day_phases, which then are the zone's own days but for DST changes) stands, as its
+-- daily row, for the local day that holds the day's midday (labelled with that instant). The
+-- parts of the day that belong to another
 -- local day are read once (report_cover) and counted twice: taken from the day's label, and,
 -- those inside the range, given to their own local day (labelled with their start: each such
 -- part lies in one local day, since it is shorter than 12 hours and local days last 23 or more).
@@ -226,31 +266,35 @@ BEGIN
             cols, signed, base || tier.suffix, cond, tier.n);
     END LOOP;
     RETURN format(
-        '(WITH days AS ('
-        '   SELECT d, greatest(d, m1, $3) AS k_lo, least(d + interval ''24 hours'', m2, $4) AS k_hi,'
+        -- the days start at 00:00 UTC, or at the zone's midnight (as of from) if it is a listed phase
+        '(WITH ph AS (SELECT coalesce((SELECT phase FROM report_day_phases WHERE phase = mod(mod(-(extract(epoch FROM'
+        '                  ($3 AT TIME ZONE $2) - ($3 AT TIME ZONE ''UTC'')) / 60)::int, 1440) + 1440, 1440)), 0) AS phase),'
+        ' o AS (SELECT phase, timestamptz ''2000-01-01 00:00+00'' + phase * interval ''1 minute'' AS origin FROM ph),'
+        ' days AS ('
+        '   SELECT d, o.phase, o.origin, greatest(d, m1, $3) AS k_lo, least(d + interval ''24 hours'', m2, $4) AS k_hi,'
         '          d + interval ''12 hours'' AS d_label, (d + interval ''12 hours'') AT TIME ZONE $2 AS d_local'
-        '     FROM generate_series(date_bin(''24 hours'', $3, timestamptz ''2000-01-01 00:00+00''), $4 - interval ''1 microsecond'','
-        '                          interval ''24 hours'') d,'
+        '     FROM o, generate_series(date_bin(''24 hours'', $3, o.origin), $4 - interval ''1 microsecond'', interval ''24 hours'') d,'
         '          LATERAL (SELECT ((d + interval ''12 hours'') AT TIME ZONE $2)::date AS main) x,'
         '          LATERAL (SELECT main::timestamp AT TIME ZONE $2 AS m1, (main + 1)::timestamp AT TIME ZONE $2 AS m2) y),'
         ' parts AS ('
-        '   SELECT d, d_label, d_local, lo, hi, taken, given FROM days,'
+        '   SELECT d, origin, d_label, d_local, lo, hi, taken, given FROM days,'
         '          LATERAL (VALUES (d, greatest(d, $3), true, false), (greatest(d, $3), k_lo, true, true),'
         '                          (k_hi, least(d + interval ''24 hours'', $4), true, true),'
         '                          (greatest(k_hi, $4), d + interval ''24 hours'', true, false)) v(lo, hi, taken, given)'
         '    WHERE k_lo < k_hi AND lo < hi'
         '   UNION ALL'
-        '   SELECT d, d_label, d_local, greatest(d, $3), least(d + interval ''24 hours'', $4), false, true FROM days WHERE k_lo >= k_hi),'
-        -- the days repeat a few shapes: each shape covered once (whole UTC days keep every step aligned)
-        ' shapes AS (SELECT DISTINCT lo - d AS lo_off, hi - d AS hi_off FROM parts),'
+        '   SELECT d, origin, d_label, d_local, greatest(d, $3), least(d + interval ''24 hours'', $4), false, true'
+        '     FROM days WHERE k_lo >= k_hi),'
+        -- the days repeat a few shapes: each shape covered once (whole days keep every step aligned)
+        ' shapes AS (SELECT DISTINCT origin, lo - d AS lo_off, hi - d AS hi_off FROM parts),'
         ' covers AS MATERIALIZED (SELECT s.*, c.* FROM shapes s,'
-        '          LATERAL report_cover(timestamptz ''2000-01-01 00:00+00'' + s.lo_off, timestamptz ''2000-01-01 00:00+00'' + s.hi_off) c),'
+        '          LATERAL report_cover(s.origin + s.lo_off, s.origin + s.hi_off) c),'
         ' pieces AS MATERIALIZED ('
         '   SELECT p.d_label, p.d_local, p.lo AS lo_label, p.lo AT TIME ZONE $2 AS lo_local, p.taken, p.given, c.tier, c.sign,'
-        '          p.d + (c.c_lo - timestamptz ''2000-01-01 00:00+00'') AS c_lo, p.d + (c.c_hi - timestamptz ''2000-01-01 00:00+00'') AS c_hi'
+        '          p.d + (c.c_lo - c.origin) AS c_lo, p.d + (c.c_hi - c.origin) AS c_hi'
         '     FROM parts p JOIN covers c ON c.lo_off = p.lo - p.d AND c.hi_off = p.hi - p.d)'
         ' SELECT %2$s, days.d_label AS bucket, days.d_local AS local, %4$s'
-        '   FROM days JOIN %1$I r ON r.bucket = days.d WHERE days.k_lo < days.k_hi AND %3$s'
+        '   FROM days JOIN %1$I r ON r.bucket = days.d AND r.phase = days.phase WHERE days.k_lo < days.k_hi AND %3$s'
         '%5$s) r',
         base || '_day', cols, cond, metrics, moved);
 END;
@@ -310,8 +354,8 @@ BEGIN
 END;
 $$;
 
--- The report itself, as in 0008 but for report_sum, a date's sort key and the CTR computed only
--- for the rows shown (and where it is a sort key). spec (built by src/api/report.c from validated parameters):
+-- The report itself, as in 0008 but for report_sum (fallback_clicks from the other sums, not per
+-- row), a date's sort key, and the CTR computed only for the rows shown (and where it is a sort key). spec (built by src/api/report.c from validated parameters):
 --   scope     the caller's partner id (null: an admin, every partner)
 --   group     dimension names, in order
 --   filters   {dimension: [values]} for ids, kind, outcome; {dimension: "value"} for texts ("" = absent)
@@ -341,7 +385,7 @@ DECLARE
         'report_sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_partner_inactive'') AS fallback_partner_inactive, '
         'report_sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_url_inactive'') AS fallback_url_inactive, '
         'report_sum(r.hits) FILTER (WHERE r.kind = ''click'' AND r.outcome = ''fallback_too_long'') AS fallback_too_long';
-    agg_wide constant text := 'report_sum(r.clicks) AS clicks, report_sum(r.unique_clicks) AS unique_clicks, report_sum(r.impressions) AS impressions, report_sum(r.bot_hits) AS bot_hits, report_sum(r.fallback_paused) AS fallback_paused, report_sum(r.fallback_archived) AS fallback_archived, report_sum(r.fallback_no_access) AS fallback_no_access, report_sum(r.fallback_partner_inactive) AS fallback_partner_inactive, report_sum(r.fallback_url_inactive) AS fallback_url_inactive, report_sum(r.fallback_too_long) AS fallback_too_long, report_sum(r.fallback_paused + r.fallback_archived + r.fallback_no_access + r.fallback_partner_inactive + r.fallback_url_inactive + r.fallback_too_long) AS fallback_clicks';
+    agg_wide constant text := 'report_sum(r.clicks) AS clicks, report_sum(r.unique_clicks) AS unique_clicks, report_sum(r.impressions) AS impressions, report_sum(r.bot_hits) AS bot_hits, report_sum(r.fallback_paused) AS fallback_paused, report_sum(r.fallback_archived) AS fallback_archived, report_sum(r.fallback_no_access) AS fallback_no_access, report_sum(r.fallback_partner_inactive) AS fallback_partner_inactive, report_sum(r.fallback_url_inactive) AS fallback_url_inactive, report_sum(r.fallback_too_long) AS fallback_too_long, report_sum(r.fallback_paused) + report_sum(r.fallback_archived) + report_sum(r.fallback_no_access) + report_sum(r.fallback_partner_inactive) + report_sum(r.fallback_url_inactive) + report_sum(r.fallback_too_long) AS fallback_clicks';
     ctr constant text := 'CASE WHEN %1$s.impressions > 0 THEN round(%1$s.clicks::numeric / %1$s.impressions, 6) END';
     width int := 1;
     d record;
