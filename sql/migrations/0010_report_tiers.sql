@@ -1,7 +1,9 @@
 -- 0010_report_tiers: a faster flex report (issue 14), same numbers. Reports by local day read every
 -- UTC day's row once and move only what a local day lends to or borrows from its UTC neighbours
--- (0008_reports.sql, report_source). Three changes make that cheap:
---   * a 6-hour step for the partner and offer widths (hit_rollup_{partner,offer}_6h, aligned at
+-- (0008_reports.sql, report_source). These changes make that cheap:
+--   * daily rows also from India's midnight (report_day_phases): a report in UTC or India reads
+--     one row per local day and offer, nothing else;
+--   * elsewhere, a 6-hour step for the partner and offer widths (hit_rollup_{partner,offer}_6h, aligned at
 --     00/06/12/18 UTC): the 5½ hours India borrows are one 6-hour row less two quarter hours,
 --     not five hourly and two quarter-hour rows (report_cover picks the fewest rows, adding or
 --     subtracting at each step);
@@ -11,7 +13,8 @@
 --     (INCLUDE), because a partner's rows lie one per heap page among every other partner's;
 -- and sums are bigint sums by value (report_sum), not numeric ones.
 -- Exactness is unchanged: the rollups still take exactly each shipper transaction's delta
--- (hit_rollup_apply, now at four steps), and the new step is backfilled from the hourly one.
+-- (hit_rollup_apply, now at four steps and two day phases); the 6-hour step is backfilled from
+-- the hourly rows, the days of the new phase from the 15-minute ones.
 
 -- sum(bigint) accumulates in numeric (an allocated state per group); this one adds in place.
 -- 0 over no rows; an overflow (> 9.2 × 10^18 hits) is an error, never a wrong number.
@@ -232,12 +235,11 @@ $$;
 -- 0008: every day the range touches (UTC days, or the days of the zone's phase if it is listed in
 -- report_day_phases, which then are the zone's own days but for DST changes) stands, as its
 -- daily row, for the local day that holds the day's midday (labelled with that instant). The
--- parts of the day that belong to another
--- local day are read once (report_cover) and counted twice: taken from the day's label, and,
--- those inside the range, given to their own local day (labelled with their start: each such
--- part lies in one local day, since it is shorter than 12 hours and local days last 23 or more).
--- A UTC day that holds none of its midday's local day inside the range gives its in-range part
--- to its own local day. The sum per local day is exactly the 15-minute rows' sum. Rows come as
+-- parts of the day that belong to another local day are read once (report_cover) and counted
+-- twice: taken from the day's label, and, those inside the range, given to their own local day
+-- (labelled with their start: each such part lies in one local day, since it is shorter than 12
+-- hours and local days last 23 or more). A day that holds none of its midday's local day inside
+-- the range gives its in-range part to its own local day. The sum per local day is exactly the 15-minute rows' sum. Rows come as
 -- alias r with the rollup's columns, bucket the label and local the label's time in zone $2
 -- (reckoned once per part, not per row). cond is the report's filters over alias r.
 CREATE OR REPLACE FUNCTION report_source(width int, cond text) RETURNS text
