@@ -60,5 +60,11 @@ set +e
 tests/integration/run.sh "$ROOT/build-asan/trackgen"; record $?
 set -e
 
+step "integration tests again with nginx upstream keep-alive (kept connections pin no worker thread)"
+set +e
+NGINX_UPSTREAM_KEEPALIVE=8 TG_TESTS="./tracking.test.mjs ./workerkill.test.mjs ./offers.test.mjs" \
+    tests/integration/run.sh "$ROOT/build-asan/trackgen"; record $?
+set -e
+
 printf '\nsuites: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
