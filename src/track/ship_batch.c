@@ -20,7 +20,8 @@
  * buckets took (LOCK_CLASS, 1) exclusively around every batch; taking it shared keeps a shipper
  * of such a version (while a reload replaces the workers) from running beside this one. */
 #define LOCK_KEYS_SQL(fn)                                                                                              \
-    "SELECT pg_advisory_xact_lock_shared(7461726, 1), " fn "(7461726, 100 + b)) FROM generate_series($1::int, $2::int) b"
+    "SELECT pg_advisory_xact_lock_shared(7461726, 1), " fn                                                             \
+    "(7461726, 100 + b)) FROM generate_series($1::int, $2::int) b"
 static const char LOCK_TRY[] = LOCK_KEYS_SQL("bool_and(pg_try_advisory_xact_lock");
 static const char LOCK_WAIT[] = LOCK_KEYS_SQL("count(pg_advisory_xact_lock"); /* in bucket order: no deadlock */
 
@@ -133,8 +134,8 @@ static void note_error(PGconn *conn, PGresult *r, pg_error_t *err)
     const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
     const char *constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
     snprintf(err->state, sizeof err->state, "%s", code ? code : "");
-    snprintf(err->message, sizeof err->message, "%s%s%s", primary ? primary : PQerrorMessage(conn),
-             detail ? " " : "", detail ? detail : "");
+    snprintf(err->message, sizeof err->message, "%s%s%s", primary ? primary : PQerrorMessage(conn), detail ? " " : "",
+             detail ? detail : "");
     snprintf(err->constraint, sizeof err->constraint, "%s", constraint ? constraint : "");
     bool no_partition = strcmp(err->constraint, DEFAULT_PARTITION_CHECK) == 0; /* handled, see ship_placed() */
     log_msg(no_partition ? LOG_INFO : LOG_WARN, "shipper: SQLSTATE %s: %s", err->state[0] ? err->state : "-",

@@ -27,10 +27,10 @@
 #define RETRY_INTERVAL_MS 1000
 #define PARTITION_CHECK_MS (3600 * 1000)
 #define SEGMENT_READ_MAX (64 * 1024 * 1024)
-/* A batch takes segments until it holds this many bytes of rows (or BATCH_SEGMENTS_MAX): many
- * small segments (a backlog after an outage) ship in few transactions, and two shippers still
- * find segments left for the other. */
-#define BATCH_BYTES (16 * 1024 * 1024)
+/* A batch takes segments until it holds this many bytes of rows (or BATCH_SEGMENTS_MAX), ~16k
+ * hits: many small segments (a backlog after an outage) ship in few transactions, and a backlog
+ * still divides into batches the shippers of all processes work on at once. */
+#define BATCH_BYTES (4 * 1024 * 1024)
 #define BATCH_SEGMENTS_MAX 64
 #define SEGMENT_NAME_MAX 256
 
@@ -165,8 +165,8 @@ static bool ship_batch(shipper_t *s, int dir_fd)
     for (size_t i = 0; i < s->segments; i++)
         names[i] = s->name[i];
     size_t quarantined = 0;
-    bool shipped = s->batch.n == 0 || (hitbatch_sort(&s->batch) == 0 &&
-                                       ship_batch_run(s->conn, &s->batch, names, &quarantined));
+    bool shipped =
+        s->batch.n == 0 || (hitbatch_sort(&s->batch) == 0 && ship_batch_run(s->conn, &s->batch, names, &quarantined));
     if (!shipped) {
         disconnect(s); /* the next connection may reach the (new) read-write primary */
     } else {

@@ -9,8 +9,13 @@
 /* Appends the spool line of a click of partner p with transaction id number tid. */
 static void add_line(buf_t *b, int64_t partner, int tid)
 {
-    hit_t h = {.kind = "click", .hit_at_ms = 1764028800123LL, .partner_id = partner, .offer_id = 42,
-               .ip = "10.0.0.1", .user_agent = "ua", .outcome = "redirected"};
+    hit_t h = {.kind = "click",
+               .hit_at_ms = 1764028800123LL,
+               .partner_id = partner,
+               .offer_id = 42,
+               .ip = "10.0.0.1",
+               .user_agent = "ua",
+               .outcome = "redirected"};
     snprintf(h.transaction_id, sizeof h.transaction_id, "%032x", tid);
     assert_int_equal(hitlog_format(&h, b), 0);
 }
