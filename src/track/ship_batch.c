@@ -25,7 +25,7 @@
 static const char LOCK_TRY[] = LOCK_KEYS_SQL("bool_and(pg_try_advisory_xact_lock");
 static const char LOCK_WAIT[] = LOCK_KEYS_SQL("count(pg_advisory_xact_lock"); /* in bucket order: no deadlock */
 
-/* hits_default's CHECK (false) (sql/migrations/0011_hits_default_empty.sql): the hit's day has
+/* hits_default's CHECK (false) (sql/migrations/0011_hits_ingest.sql): the hit's day has
  * no partition yet. */
 #define DEFAULT_PARTITION_CHECK "hits_default_stays_empty"
 
@@ -34,6 +34,13 @@ static const char LOCK_WAIT[] = LOCK_KEYS_SQL("count(pg_advisory_xact_lock"); /*
       "sub1, " t "sub2, " t "sub3, " t "sub4, " t "sub5"
 #define ROLLUP_COLUMNS ROLLUP_COLUMNS_OF("")
 #define FIXED_COLUMNS ROLLUP_COLUMNS_OF("h.")
+
+/* A person: kind, partner, offer, IP and user agent as one key, looked up by hits_visitor_idx
+ * (sql/migrations/0011_hits_ingest.sql); with the columns apart the planner reads every hit of the
+ * partner in the window. ip is compared too, as NULL is no one's IP. */
+#define SAME_VISITOR                                                                                                   \
+    "hit_visitor_key(h.kind, h.partner_id, h.offer_id, h.ip, h.user_agent) = "                                         \
+    "hit_visitor_key(i.kind, i.partner_id, i.offer_id, i.ip, i.user_agent)"
 
 static const char CREATE_INCOMING[] =
     "CREATE TEMP TABLE hits_incoming (\n"
@@ -65,10 +72,8 @@ static const char INSERT_HITS[] = "WITH ins AS (\n"
                                   "       AND NOT EXISTS (\n"
                                   "         SELECT 1\n"
                                   "           FROM hits h\n"
-                                  "          WHERE h.partner_id = i.partner_id\n"
-                                  "            AND h.offer_id = i.offer_id\n"
+                                  "          WHERE " SAME_VISITOR "\n"
                                   "            AND h.ip = i.ip\n"
-                                  "            AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
                                   "            AND h.hit_at > i.hit_at - interval '24 hours'\n"
                                   "            AND h.hit_at <= i.hit_at\n"
                                   "            AND h.kind = i.kind\n"
@@ -88,10 +93,8 @@ static const char FIX_LATER_UNIQUE[] = "WITH fixed AS (\n"
                                        "  FROM hits_incoming i\n"
                                        " WHERE NOT i.is_bot\n"
                                        "   AND h.is_unique\n"
-                                       "   AND h.partner_id = i.partner_id\n"
-                                       "   AND h.offer_id = i.offer_id\n"
+                                       "   AND " SAME_VISITOR "\n"
                                        "   AND h.ip = i.ip\n"
-                                       "   AND md5(coalesce(h.user_agent, '')) = md5(coalesce(i.user_agent, ''))\n"
                                        "   AND h.kind = i.kind\n"
                                        "   AND h.hit_at > i.hit_at\n"
                                        "   AND h.hit_at < i.hit_at + interval '24 hours'\n"
