@@ -26,3 +26,7 @@ AS $$ SELECT md5(kind || '|' || partner_id::text || '|' || offer_id::text || '|'
 
 CREATE INDEX hits_visitor_idx ON hits (hit_visitor_key(kind, partner_id, offer_id, ip, user_agent), hit_at);
 DROP INDEX hits_unique_lookup_idx;
+-- The fix-up looks for a person's later unique hits only: without this it reads every later hit of
+-- the person, which for one busy visitor (or a backlog shipped out of order) is every one of them.
+CREATE INDEX hits_visitor_unique_idx ON hits (hit_visitor_key(kind, partner_id, offer_id, ip, user_agent), hit_at)
+    WHERE is_unique;
