@@ -86,9 +86,15 @@ test('many partners, many segments, both shippers at once, every segment twice: 
   const raw = psql(`SELECT count(*) || ',' || count(*) FILTER (WHERE is_unique) || ',' || count(*) FILTER (WHERE is_bot)
     FROM hits WHERE partner_id IN (${ids})`);
   assert.equal(raw, `${hits.length},${partners.length * 5},${partners.length}`);
-  for (const table of ['hit_rollup_partner', 'hit_rollup_partner_day', 'hit_rollup_offer_hour'])
+  for (const table of ['hit_rollup_partner', 'hit_rollup_offer_hour'])
     assert.equal(psql(`SELECT sum(clicks) || ',' || sum(unique_clicks) || ',' || sum(bot_hits) FROM ${table} WHERE partner_id IN (${ids})`),
       raw, table);
+  /* the daily rows, once per day phase (UTC's and every phase of report_day_phases) */
+  const phases = psql(`SELECT string_agg(s, ';' ORDER BY phase) FROM (
+    SELECT phase, sum(clicks) || ',' || sum(unique_clicks) || ',' || sum(bot_hits) AS s
+      FROM hit_rollup_partner_day WHERE partner_id IN (${ids}) GROUP BY phase) x`);
+  const phaseCount = Number(psql('SELECT 1 + count(*) FROM report_day_phases'));
+  assert.equal(phases, Array(phaseCount).fill(raw).join(';'), 'hit_rollup_partner_day, each phase');
   assert.equal(psql(`SELECT sum(hits) || ',' || sum(uniques) || ',' || sum(bots) FROM hit_rollup_sub WHERE partner_id IN (${ids})`), raw);
 });
 
