@@ -426,3 +426,65 @@ test('partitions: made ahead by trackgen itself; past TRACKGEN_HITS_RETENTION_DA
   assert.equal(subs.body.totals.clicks, 3);
   assert.equal(psql(`SELECT count(*) FROM hits WHERE partner_id = ${a.partner.id}`), '0');
 });
+
+test('retention: a dropped day\'s sub-width report equals count(*) taken before the drop, late hits into it counted exactly', { timeout: 90000 }, async () => {
+  const { a, o1, o2 } = await setup();
+  /* a day just inside the stack's retention (400), so only this test's own call drops it, not a worker
+   * that another test restarts; hits_drop_partitions(398) is what TRACKGEN_HITS_RETENTION_DAYS=398 does */
+  const d = psql(`SELECT (current_date - 399)::text`);
+  const part = `hits_${d.replace(/-/g, '')}`;
+  const t = (h, min = 0) => new Date(`${d}T${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}:00Z`);
+  const P = { partner: a.partner.id };
+  const lines = [];
+  for (let i = 0; i < 40; i++) {
+    lines.push(hit({ ...P, offer: i % 3 ? o1.id : o2.id, t: t(i % 24, (i * 7) % 60), ip: `10.9.0.${i % 5}`, ua: `p${i % 5}`,
+      source: i % 4 ? `src${i % 2}` : null, subs: [i % 6 ? `s${i % 3}` : null, 'two'], kind: i % 9 ? 'click' : 'impression', bot: i % 11 === 0 }));
+  }
+  await ship(lines); /* through the real shipper: it makes the old day's partition itself */
+  const q = `from=${d}&to=${d}&group_by=sub1,source_id`;
+  const rawGroups = () => JSON.parse(psql(`SELECT coalesce(json_agg(x ORDER BY x.k), '[]') FROM (SELECT coalesce(sub1, '-') || '/' || coalesce(source_id, '-') k,
+      count(*) FILTER (WHERE kind = 'click') clicks, count(*) FILTER (WHERE kind = 'click' AND is_unique) unique_clicks,
+      count(*) FILTER (WHERE kind = 'impression') impressions, count(*) FILTER (WHERE is_bot) bot_hits
+      FROM hits WHERE partner_id = ${a.partner.id} GROUP BY 1) x`));
+  const reported = async () => {
+    const r = await report(a.key, q);
+    assert.equal(r.status, 200, r.text);
+    const rows = r.body.data.map((row) => ({ k: `${row.sub1 ?? '-'}/${row.source_id ?? '-'}`, clicks: row.clicks,
+      unique_clicks: row.unique_clicks, impressions: row.impressions, bot_hits: row.bot_hits }));
+    rows.sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
+    return { rows, totals: r.body.totals };
+  };
+  const before = rawGroups();
+  assert.equal(before.reduce((s, g) => s + g.clicks + g.impressions, 0), 40);
+  assert.deepEqual((await reported()).rows, before, 'read from the raw hits');
+  assert.equal(psql(`SELECT count(*) FROM hit_rollup_sub WHERE partner_id = ${a.partner.id}`), '0', 'the shipper no longer writes the sub rollup');
+
+  assert.ok(Number(psql('SELECT hits_drop_partitions(398)')) >= 1);
+  assert.equal(psql(`SELECT to_regclass('${part}') IS NULL`), 't', 'the day is dropped');
+  assert.equal(psql(`SELECT count(*) FROM hits WHERE partner_id = ${a.partner.id}`), '0');
+  const after = await reported();
+  assert.deepEqual(after.rows, before, 'the dropped day, from hit_rollup_sub');
+  assert.equal(after.totals.clicks + after.totals.impressions, 40);
+
+  /* a late hit for the dropped day: the shipper makes its partition again; counted once, before and after the next drop */
+  await ship([hit({ ...P, offer: o1.id, t: t(23, 59), ip: '10.9.1.1', ua: 'late', source: 'src1', subs: ['s1'] }),
+    hit({ ...P, offer: o1.id, t: t(5), ip: '10.9.1.2', ua: 'late2', source: 'new', subs: ['late'] })]);
+  assert.equal(psql(`SELECT to_regclass('${part}') IS NOT NULL`), 't', 'the late hits\' day is made again');
+  const bump = (groups) => {
+    const m = new Map(groups.map((g) => [g.k, { ...g }]));
+    m.get('s1/src1').clicks += 1;
+    m.get('s1/src1').unique_clicks += 1;
+    m.set('late/new', { k: 'late/new', clicks: 1, unique_clicks: 1, impressions: 0, bot_hits: 0 });
+    return [...m.values()].sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
+  };
+  assert.equal(psql(`SELECT count(*) FROM hits WHERE partner_id = ${a.partner.id}`), '2');
+  assert.deepEqual((await reported()).rows, bump(before), 'the dropped sums and the re-made partition');
+  assert.ok(Number(psql('SELECT hits_drop_partitions(398)')) >= 1);
+  assert.equal(psql(`SELECT to_regclass('${part}') IS NULL`), 't');
+  const last = await reported();
+  assert.deepEqual(last.rows, bump(before), 'dropped twice, still counted once');
+  assert.equal(last.totals.clicks + last.totals.impressions, 42);
+  /* the wide widths read their own rollups: the same day total */
+  const day = await report(a.key, `from=${d}&to=${d}&group_by=date`);
+  assert.deepEqual(day.body.data.map((row) => row.clicks + row.impressions), [42]);
+});
