@@ -46,11 +46,14 @@ sql "SELECT hits_ensure_partitions(current_date - 31, current_date + 7)" >/dev/n
 sql "CREATE TABLE bench_ids AS SELECT (SELECT array_agg(id ORDER BY id) FROM partners WHERE id <> $P1) AS partners,
        (SELECT array_agg(id ORDER BY id) FROM offers) AS offers" >/dev/null
 PER_DAY=$((HITS / 30))
+# One instant for every day's hits and rollup window: now() moves on while the days are made, and
+# windows taken from it would overlap or leave gaps (rollups counting hits twice or not at all).
+T0=$(sql "SELECT now()")
 for d in $(seq 0 29); do
     sql "INSERT INTO hits (transaction_id, kind, hit_at, partner_id, offer_id, source_id, sub1, sub2, ip, user_agent, outcome,
                            is_bot, is_unique)
          SELECT md5('$d:' || g), CASE WHEN rk < 0.7 THEN 'click' ELSE 'impression' END,
-                now() - ($d + random()) * interval '1 day', p, b.offers[1 + floor(1000 * ro ^ 3)::int],
+                timestamptz '$T0' - ($d + random()) * interval '1 day', p, b.offers[1 + floor(1000 * ro ^ 3)::int],
                 CASE WHEN rs < 0.5 THEN 'src-' || floor(rs * 20)::int END,
                 'kw-' || floor(random() * CASE WHEN p = $P1 THEN 10000 ELSE 500 END)::int,
                 CASE WHEN rs < 0.3 THEN 'banner' END, ('10.' || (g % 250) || '.' || (g / 250 % 250) || '.1')::inet, 'Mozilla/5.0',
@@ -64,7 +67,7 @@ for d in $(seq 0 29); do
     stack_psql -d trackgen -q -c "CREATE TEMP TABLE hits_delta (LIKE hit_rollup_delta_shape)" \
         -c "INSERT INTO hits_delta SELECT partner_id, hit_at, offer_id, offer_url_id, kind, outcome, source_id, sub1, sub2, sub3,
                    sub4, sub5, 1, is_unique::int, is_bot::int
-              FROM hits WHERE hit_at > now() - ($d + 1) * interval '1 day' AND hit_at <= now() - $d * interval '1 day'" \
+              FROM hits WHERE hit_at > timestamptz '$T0' - ($d + 1) * interval '1 day' AND hit_at <= timestamptz '$T0' - $d * interval '1 day'" \
         -c "SELECT hit_rollup_apply()" >/dev/null
 done
 sql "VACUUM ANALYZE" >/dev/null

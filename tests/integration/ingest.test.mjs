@@ -95,7 +95,8 @@ test('many partners, many segments, both shippers at once, every segment twice: 
       FROM hit_rollup_partner_day WHERE partner_id IN (${ids}) GROUP BY phase) x`);
   const phaseCount = Number(psql('SELECT 1 + count(*) FROM report_day_phases'));
   assert.equal(phases, Array(phaseCount).fill(raw).join(';'), 'hit_rollup_partner_day, each phase');
-  assert.equal(psql(`SELECT sum(hits) || ',' || sum(uniques) || ',' || sum(bots) FROM hit_rollup_sub WHERE partner_id IN (${ids})`), raw);
+  /* the sub width is read from the raw hits while retention keeps them (hit_rollup_sub is built when it drops a day) */
+  assert.equal(psql(`SELECT count(*) FROM hit_rollup_sub WHERE partner_id IN (${ids})`), '0', 'hit_rollup_sub is not written by the shipper');
 });
 
 test('a refused row among many partners is quarantined alone; all its neighbours ship', { timeout: 60000 }, async () => {
