@@ -28,7 +28,7 @@
 #define SEGMENT_MAX_BYTES (8 * 1024 * 1024)
 #define SEGMENT_MAX_AGE_MS 200
 #define PENDING_MAX (64 * 1024 * 1024) /* back-pressure: appenders wait beyond this */
-#define GATHER_NS (200 * 1000)         /* how long a sync waits for more lines to join it */
+#define GATHER_NS (600 * 1000)         /* how long a sync waits for more lines to join it */
 #define GATHER_BYTES (256 * 1024)      /* a batch this large is synced at once */
 #define PROBE_INTERVAL_MS 1000         /* a readiness probe writes at most this often */
 #define PROBE_BYTES 512
