@@ -160,8 +160,11 @@ static bool run(PGconn *conn, const char *sql, pg_error_t *err)
 /* The planner sees hits_incoming without statistics, and a day's partition without them until
  * autovacuum has analyzed it (a minute after it starts filling): then it hashed the whole partition
  * for the fix-up. One person's hits are a few index entries (hits_visitor_idx): nested loops over
- * the incoming rows are always right here, so this session plans nothing else. */
-static const char SESSION_PLANS[] = "SET enable_hashjoin = off; SET enable_mergejoin = off";
+ * the incoming rows are always right here, so this session plans nothing else. The same guesses
+ * (hits_delta × report_day_phases, ~4.5 M rows expected, a few thousand there) priced the day
+ * rollups past jit_above_cost: JIT compiled them in every transaction, ≈ 200 ms each, for
+ * statements that run in a few milliseconds — so the session never compiles. */
+static const char SESSION_PLANS[] = "SET enable_hashjoin = off; SET enable_mergejoin = off; SET jit = off";
 
 bool ship_batch_session(PGconn *conn)
 {
