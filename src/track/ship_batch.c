@@ -37,16 +37,21 @@ static const char LOCK_WAIT[] = LOCK_KEYS_SQL("count(pg_advisory_xact_lock"); /*
 
 /* A person: kind, partner, offer, IP and user agent as one key, looked up by hits_visitor_idx
  * (sql/migrations/0011_hits_ingest.sql); with the columns apart the planner reads every hit of the
- * partner in the window. ip is compared too, as NULL is no one's IP. */
-#define SAME_VISITOR                                                                                                   \
-    "hit_visitor_key(h.kind, h.partner_id, h.offer_id, h.ip, h.user_agent) = "                                         \
-    "hit_visitor_key(i.kind, i.partner_id, i.offer_id, i.ip, i.user_agent)"
+ * partner in the window. The incoming row's key is computed once, by COPY (hits_incoming.visitor).
+ * ip is compared too, as NULL is no one's IP. */
+#define SAME_VISITOR "hit_visitor_key(h.kind, h.partner_id, h.offer_id, h.ip, h.user_agent) = i.visitor"
+
+/* hits_incoming's columns as hits has them (without the computed visitor key). */
+#define INCOMING_COLUMNS                                                                                               \
+    "i.transaction_id, i.kind, i.hit_at, i.partner_id, i.offer_id, i.offer_url_id, i.source_id, i.sub1, i.sub2, "      \
+    "i.sub3, i.sub4, i.sub5, i.ip, i.user_agent, i.referer, i.outcome, i.is_bot"
 
 static const char CREATE_INCOMING[] =
     "CREATE TEMP TABLE hits_incoming (\n"
     "  transaction_id text, kind text, hit_at timestamptz, partner_id bigint, offer_id bigint,\n"
     "  offer_url_id bigint, source_id text, sub1 text, sub2 text, sub3 text, sub4 text, sub5 text,\n"
-    "  ip inet, user_agent text, referer text, outcome text, is_bot boolean)\n"
+    "  ip inet, user_agent text, referer text, outcome text, is_bot boolean,\n"
+    "  visitor uuid GENERATED ALWAYS AS (hit_visitor_key(kind, partner_id, offer_id, ip, user_agent)) STORED)\n"
     "ON COMMIT DELETE ROWS";
 
 static const char COPY_INCOMING[] = "COPY hits_incoming (" HITLOG_COLUMNS ") FROM STDIN";
@@ -63,11 +68,9 @@ static const char ENSURE_BATCH_PARTITIONS[] =
  * transaction at a time, so this sees every earlier hit of the same people. */
 static const char INSERT_HITS[] = "WITH ins AS (\n"
                                   "INSERT INTO hits (" HITLOG_COLUMNS ", is_unique)\n"
-                                  "SELECT i.*,\n"
+                                  "SELECT " INCOMING_COLUMNS ",\n"
                                   "       NOT i.is_bot\n"
-                                  "       AND row_number() OVER (PARTITION BY i.kind, i.partner_id, i.offer_id, i.ip, "
-                                  "md5(coalesce(i.user_agent, '')),\n"
-                                  "                                           i.is_bot\n"
+                                  "       AND row_number() OVER (PARTITION BY i.visitor, i.ip, i.is_bot\n"
                                   "                              ORDER BY i.hit_at, i.transaction_id) = 1\n"
                                   "       AND NOT EXISTS (\n"
                                   "         SELECT 1\n"
@@ -86,18 +89,34 @@ static const char INSERT_HITS[] = "WITH ins AS (\n"
 
 /* Segments are not shipped in time order (two workers, outages): a hit that arrives after a later
  * one of the same person takes the later one's is_unique away. Idempotent: shipped again, the
- * same rows find nothing left to change. */
-static const char FIX_LATER_UNIQUE[] = "WITH fixed AS (\n"
+ * same rows find nothing left to change. The shape is forced: each incoming row looks up its own
+ * person's later unique hits (hits_visitor_unique_idx, a subquery the planner cannot flatten:
+ * OFFSET 0), and only those rows are updated, by their place (partition and ctid: a TID scan,
+ * safe as no other transaction updates this partner's hits meanwhile, under its bucket's lock).
+ * Written as one join, the planner — without statistics for hits_incoming, and with a day's
+ * partition analyzed when it held no unique hit yet — read every unique hit of the day and
+ * compared it with every incoming row: 0.96 s for 4,000 rows against 11 ms this way. */
+static const char FIX_LATER_UNIQUE[] = "WITH later AS MATERIALIZED (\n"
+                                       "SELECT DISTINCT l.tableoid, l.ctid\n"
+                                       "  FROM hits_incoming i\n"
+                                       " CROSS JOIN LATERAL (\n"
+                                       "       SELECT h.tableoid, h.ctid\n"
+                                       "         FROM hits h\n"
+                                       "        WHERE " SAME_VISITOR "\n"
+                                       "          AND h.is_unique\n"
+                                       "          AND h.ip = i.ip\n"
+                                       "          AND h.kind = i.kind\n"
+                                       "          AND h.hit_at > i.hit_at\n"
+                                       "          AND h.hit_at < i.hit_at + interval '24 hours'\n"
+                                       "       OFFSET 0) l\n"
+                                       " WHERE NOT i.is_bot),\n"
+                                       "fixed AS (\n"
                                        "UPDATE hits h\n"
                                        "   SET is_unique = false\n"
-                                       "  FROM hits_incoming i\n"
-                                       " WHERE NOT i.is_bot\n"
+                                       "  FROM later l\n"
+                                       " WHERE h.tableoid = l.tableoid\n"
+                                       "   AND h.ctid = l.ctid\n"
                                        "   AND h.is_unique\n"
-                                       "   AND " SAME_VISITOR "\n"
-                                       "   AND h.ip = i.ip\n"
-                                       "   AND h.kind = i.kind\n"
-                                       "   AND h.hit_at > i.hit_at\n"
-                                       "   AND h.hit_at < i.hit_at + interval '24 hours'\n"
                                        "RETURNING " FIXED_COLUMNS ")\n"
                                        "INSERT INTO hits_delta SELECT " ROLLUP_COLUMNS ", 0, -1, 0 FROM fixed";
 
