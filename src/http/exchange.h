@@ -5,7 +5,7 @@
  * Most requests are answered by the thread that accepted them. A tracking hit is different: its
  * answer may only leave once the hit is durable, and the accepting thread should not sleep until
  * then. So the thread defers the exchange to the spool and accepts the next request with a fresh
- * exchange; the spool's responder thread finishes the deferred one after the group commit. Free
+ * exchange; the thread that writes the group commit's batch finishes the deferred one after it. Free
  * exchanges are pooled. The pool is owned by the server (exchange_pool_free at exit).
  *
  * Kept connections (nginx `fastcgi_keep_conn on` with upstream keep-alive) pin no thread: when a

@@ -40,22 +40,17 @@ typedef struct {
     void *ctx;
 } completion_t;
 
-/* The completions of one synced batch, waiting for the responder thread. */
-typedef struct done_batch {
-    completion_t *items;
-    size_t n;
-    bool durable;
-    struct done_batch *next;
-} done_batch_t;
-
 struct spool {
     char *dir;
     int dir_fd;
-    pthread_t thread;
+    pthread_t housekeeper; /* closes an idle segment so that it can be shipped */
     pthread_mutex_t mu;
-    pthread_cond_t work; /* writer waits for lines */
-    pthread_cond_t done; /* appenders wait for their batch */
+    pthread_cond_t tick; /* the housekeeper's sleep; signalled at stop */
+    pthread_cond_t done; /* appenders held back by PENDING_MAX, and spool_stop, wait for a batch */
     buf_t pending;       /* lines of the next batch */
+    completion_t *cbs;   /* their completions */
+    size_t ncbs, capcbs;
+    bool leading; /* a thread holds the writer's part (below) and will write what is pending */
     bool stopping;
     /* health, under mu: the last batch's outcome */
     bool failing; /* the last batch could not be made durable (and none has been since) */
@@ -66,14 +61,8 @@ struct spool {
     long long probe_ms; /* when the last probe ran; 0 = never */
     int probe_errno;    /* its outcome: 0 = written and synced */
     uint64_t probe_gen; /* fail_gen when it started */
-    completion_t *cbs;  /* completions of the open batch */
-    size_t ncbs, capcbs;
-    /* responder */
-    pthread_t responder;
-    pthread_cond_t respond;
-    done_batch_t *ready_head, *ready_tail;
-    bool writer_done;
-    /* writer-thread only */
+    /* the writer's part: only the thread that set `leading` touches these, until it clears it */
+    buf_t batch; /* the lines being written (swapped with pending) */
     int fd;
     size_t seg_bytes;
     long long seg_opened_ms;
@@ -84,7 +73,7 @@ struct spool {
         size_t valid;
     } held[HELD_MAX]; /* segments whose unacknowledged tail could not be removed yet */
     size_t nheld;
-    long long slow_logged_ms; /* writer-thread only: the last slow-sync report */
+    long long slow_logged_ms; /* the last slow-sync report */
     unsigned slow_syncs;
 };
 
@@ -213,50 +202,42 @@ static int flush_batch(spool_t *s, const buf_t *batch)
     return 0;
 }
 
-static void *writer_main(void *arg)
+/* Leader/follower group commit: the appender that finds no thread writing takes the writer's part
+ * itself (no hand-off to another thread, no wake-up): it lets the lines of requests arriving
+ * meanwhile join (GATHER_NS), writes and syncs them all, answers every request of the batch, and
+ * goes on while lines are pending; the others only append and return. Called with mu held and
+ * s->leading just set by the caller; returns with mu released and s->leading cleared. */
+static void lead(spool_t *s)
 {
-    pthread_setname_np(pthread_self(), "tg-spool"); /* for top -H, perf and gdb */
-    spool_t *s = arg;
-    buf_t batch;
-    buf_init(&batch, PENDING_MAX);
-    pthread_mutex_lock(&s->mu);
+    struct timespec gather_from;
+    clock_gettime(CLOCK_MONOTONIC, &gather_from);
     for (;;) {
-        while (s->pending.len == 0 && !s->stopping) {
-            /* Wake up now and then to close an idle segment so that it can be shipped. */
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += SEGMENT_MAX_AGE_MS * 1000000L;
+        if (!s->stopping && s->pending.len < GATHER_BYTES) {
+            /* Group commit: let the lines of requests arriving right now join this sync. Each
+             * sync costs far more CPU than waiting this long (see bench/click.sh). Answering the
+             * previous batch counts as part of the wait. */
+            struct timespec until = gather_from;
+            until.tv_nsec += GATHER_NS;
             if (until.tv_nsec >= 1000000000L) {
                 until.tv_sec++;
                 until.tv_nsec -= 1000000000L;
             }
-            if (pthread_cond_timedwait(&s->work, &s->mu, &until) == ETIMEDOUT && s->fd >= 0 &&
-                now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS)
-                segment_close(s);
-        }
-        if (s->pending.len == 0 && s->stopping)
-            break;
-        if (!s->stopping && s->pending.len < GATHER_BYTES) {
-            /* Group commit: let the lines of requests arriving right now join this sync. Each
-             * sync costs far more CPU than waiting this long (see bench/click.sh). */
             pthread_mutex_unlock(&s->mu);
-            struct timespec gather = {0, GATHER_NS};
-            nanosleep(&gather, NULL);
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
             pthread_mutex_lock(&s->mu);
         }
         buf_t tmp = s->pending; /* swap: appenders fill a fresh buffer during the sync */
-        s->pending = batch;
-        batch = tmp;
-        done_batch_t *d = malloc(sizeof *d);
-        if (!d)
-            abort();
-        *d = (done_batch_t){s->cbs, s->ncbs, false, NULL};
+        s->pending = s->batch;
+        s->batch = tmp;
+        completion_t *items = s->cbs;
+        size_t n = s->ncbs;
         s->cbs = NULL;
         s->ncbs = s->capcbs = 0;
         pthread_mutex_unlock(&s->mu);
 
-        int err = flush_batch(s, &batch);
-        buf_clear(&batch);
+        int err = flush_batch(s, &s->batch);
+        buf_clear(&s->batch);
+        clock_gettime(CLOCK_MONOTONIC, &gather_from);
 
         pthread_mutex_lock(&s->mu);
         s->failing = err != 0;
@@ -265,43 +246,40 @@ static void *writer_main(void *arg)
             s->fail_gen++;
         }
         pthread_cond_broadcast(&s->done); /* room in pending for appenders held back */
-        d->durable = err == 0;
-        if (s->ready_tail)
-            s->ready_tail->next = d;
-        else
-            s->ready_head = d;
-        s->ready_tail = d;
-        pthread_cond_signal(&s->respond);
+        pthread_mutex_unlock(&s->mu);
+
+        for (size_t i = 0; i < n; i++) /* in order, outside the lock */
+            items[i].fn(items[i].ctx, err == 0);
+        free(items);
+
+        pthread_mutex_lock(&s->mu);
+        if (s->pending.len == 0) {
+            s->leading = false;
+            pthread_cond_broadcast(&s->done); /* spool_stop waits for the last leader */
+            pthread_mutex_unlock(&s->mu);
+            return;
+        }
     }
-    s->writer_done = true;
-    pthread_cond_signal(&s->respond);
-    pthread_mutex_unlock(&s->mu);
-    buf_free(&batch);
-    segment_close(s);
-    return NULL;
 }
 
-/* Runs the completions of synced batches, in order, outside the lock. */
-static void *responder_main(void *arg)
+/* Closes the open segment once it is SEGMENT_MAX_AGE_MS old and no batch is being written, so
+ * that a shipper can take it even when no click arrives. */
+static void *housekeeper_main(void *arg)
 {
-    pthread_setname_np(pthread_self(), "tg-respond"); /* for top -H, perf and gdb */
+    pthread_setname_np(pthread_self(), "tg-spool"); /* for top -H, perf and gdb */
     spool_t *s = arg;
     pthread_mutex_lock(&s->mu);
-    for (;;) {
-        while (!s->ready_head && !s->writer_done)
-            pthread_cond_wait(&s->respond, &s->mu);
-        done_batch_t *d = s->ready_head;
-        if (!d)
-            break; /* the writer has finished and everything has been answered */
-        s->ready_head = d->next;
-        if (!s->ready_head)
-            s->ready_tail = NULL;
-        pthread_mutex_unlock(&s->mu);
-        for (size_t i = 0; i < d->n; i++)
-            d->items[i].fn(d->items[i].ctx, d->durable);
-        free(d->items);
-        free(d);
-        pthread_mutex_lock(&s->mu);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += SEGMENT_MAX_AGE_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->tick, &s->mu, &until);
+        if (!s->leading && s->fd >= 0 && now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS)
+            segment_close(s); /* under mu with no leader: nobody else touches the writer's part */
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
@@ -320,13 +298,12 @@ spool_t *spool_start(const char *dir)
     s->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     s->fd = -1;
     buf_init(&s->pending, PENDING_MAX);
+    buf_init(&s->batch, PENDING_MAX);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->probe_mu, NULL);
-    pthread_cond_init(&s->work, NULL);
+    pthread_cond_init(&s->tick, NULL);
     pthread_cond_init(&s->done, NULL);
-    pthread_cond_init(&s->respond, NULL);
-    if (!s->dir || s->dir_fd < 0 || pthread_create(&s->responder, NULL, responder_main, s) != 0 ||
-        pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+    if (!s->dir || s->dir_fd < 0 || pthread_create(&s->housekeeper, NULL, housekeeper_main, s) != 0) {
         int e = errno;
         if (s->dir_fd >= 0)
             close(s->dir_fd);
@@ -389,8 +366,12 @@ void spool_append_async(spool_t *s, const char *line, size_t len, spool_done_fn 
         return;
     }
     s->cbs[s->ncbs++] = (completion_t){done, ctx};
-    pthread_cond_signal(&s->work);
-    pthread_mutex_unlock(&s->mu);
+    if (s->leading) { /* the thread writing now, or about to, takes this line too */
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    s->leading = true;
+    lead(s);
 }
 
 /* Writes, syncs and removes a small file in the spool directory; 0 or an errno value. */
@@ -442,12 +423,19 @@ void spool_stop(spool_t *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    s->stopping = true;
-    pthread_cond_broadcast(&s->work);
+    s->stopping = true; /* appends from now on are answered "not recorded" */
+    pthread_cond_broadcast(&s->tick);
     pthread_cond_broadcast(&s->done);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_join(s->responder, NULL);
+    while (s->leading)
+        pthread_cond_wait(&s->done, &s->mu);
+    if (s->pending.len > 0) { /* lines nobody has written yet: write them, answer their requests */
+        s->leading = true;
+        lead(s);
+    } else {
+        pthread_mutex_unlock(&s->mu);
+    }
+    pthread_join(s->housekeeper, NULL);
+    segment_close(s);
     for (size_t i = 0; i < s->nheld; i++) { /* a last try before the lock goes */
         if (ftruncate(s->held[i].fd, (off_t)s->held[i].valid) < 0 || fdatasync(s->held[i].fd) < 0)
             log_msg(LOG_ERROR, "spool: cannot cut a segment back to %zu bytes: %s", s->held[i].valid, strerror(errno));
@@ -455,12 +443,12 @@ void spool_stop(spool_t *s)
     }
     free(s->cbs);
     buf_free(&s->pending);
+    buf_free(&s->batch);
     close(s->dir_fd);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->probe_mu);
-    pthread_cond_destroy(&s->work);
+    pthread_cond_destroy(&s->tick);
     pthread_cond_destroy(&s->done);
-    pthread_cond_destroy(&s->respond);
     free(s->dir);
     free(s);
 }

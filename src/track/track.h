@@ -24,8 +24,8 @@ typedef struct track {
 
 /* Starts everything; returns NULL (and logs why) if the spool cannot be opened. */
 track_t *track_start(const config_t *cfg);
-/* Hands a deferred answer's spool line to the spool: done(ctx, durable) runs on the spool's
- * responder thread once the line is durable (or could not be made so). */
+/* Hands a deferred answer's spool line to the spool: done(ctx, durable) runs once the line is
+ * durable (or could not be made so), on the thread that writes its batch (see track/spool.h). */
 void track_defer(track_t *t, const char *line, size_t len, spool_done_fn done, void *ctx);
 /* Stops in the safe order: no more appends are possible when this is called. Accepts NULL. */
 void track_stop(track_t *t);
