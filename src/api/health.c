@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/response.h"
+#include "api/key_cache.h"
 #include "track/track.h"
 
 static db_stmt_t SCHEMA_VERSION = DB_STMT("SELECT max(version)\n"
@@ -39,6 +40,9 @@ int health_ready(request_t *r)
     if (!offer_cache_ready(r->track->cache))
         return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE,
                            "The offer cache is not loaded yet: clicks are answered 503.");
+    if (!key_cache_ready(r->track->keys))
+        return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE,
+                           "The API key cache is not loaded yet: authenticated requests are answered 503.");
     char why[512];
     if (!spool_healthy(r->track->spool, why, sizeof why))
         return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE, "Clicks cannot be made durable (%s).", why);
@@ -46,7 +50,7 @@ int health_ready(request_t *r)
     if (!q)
         return problem_set(&r->problem, PROBLEM_SERVICE_UNAVAILABLE, "The database is not reachable.");
     return resp_json(r, 200,
-                     json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "status", "ready", "database", "ok", "migrations",
-                               "current", "offer_cache", "loaded", "spool", "ok", "quarantined",
+                     json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "status", "ready", "database", "ok", "migrations",
+                               "current", "offer_cache", "loaded", "key_cache", "loaded", "spool", "ok", "quarantined",
                                (json_int_t)strtoll(PQgetvalue(q, 0, 0), NULL, 10)));
 }

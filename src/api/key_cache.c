@@ -188,3 +188,8 @@ key_verdict_t key_cache_check(key_cache_t *c, const apikey_t *k, key_info_t *out
     live_cache_release(c->live);
     return v;
 }
+
+bool key_cache_ready(key_cache_t *c)
+{
+    return live_cache_ready(c->live);
+}

@@ -39,5 +39,7 @@ void key_cache_stop(key_cache_t *c);
  * partner's status; fills *out and records the use when KEY_OK. KEY_UNAVAILABLE: no snapshot
  * (the database has not been reachable since the start). */
 key_verdict_t key_cache_check(key_cache_t *c, const apikey_t *k, key_info_t *out);
+/* True once the keys have been loaded (from then on a snapshot always exists). */
+bool key_cache_ready(key_cache_t *c);
 
 #endif

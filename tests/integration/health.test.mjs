@@ -22,7 +22,7 @@ async function readyzUntil(status, timeoutMs = 5000) {
   }
 }
 
-test('healthz answers ok and readyz reports database, migrations, offer cache, spool and quarantine', async () => {
+test('healthz answers ok and readyz reports database, migrations, offer cache, key cache, spool and quarantine', async () => {
   const h = await api('GET', '/healthz');
   assert.equal(h.status, 200);
   assert.deepEqual(h.body, { status: 'ok' });
@@ -30,7 +30,7 @@ test('healthz answers ok and readyz reports database, migrations, offer cache, s
   assert.equal(r.status, 200);
   assert.ok(Number.isInteger(r.body.quarantined) && r.body.quarantined >= 0);
   assert.deepEqual({ ...r.body, quarantined: 0 },
-    { status: 'ready', database: 'ok', migrations: 'current', offer_cache: 'loaded', spool: 'ok', quarantined: 0 });
+    { status: 'ready', database: 'ok', migrations: 'current', offer_cache: 'loaded', key_cache: 'loaded', spool: 'ok', quarantined: 0 });
 });
 
 test('readyz is 503 naming the spool while it cannot be written, and 200 again once it can', async () => {
