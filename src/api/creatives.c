@@ -25,7 +25,7 @@ const char *const CREATIVE_GET_QUERY[] = {"kind", "source_id", "sub1", "sub2", "
 const field_spec_t CREATIVE_FIELDS[CREATIVE_F_COUNT] = {
     [CREATIVE_F_OFFER_ID] = {"offer_id", VF_INT, .required = true, .min = 1, .max = INT64_MAX},
     [CREATIVE_F_OFFER_URL_ID] = {"offer_url_id", VF_INT, .nullable = true, .min = 1, .max = INT64_MAX},
-    [CREATIVE_F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200},
+    [CREATIVE_F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200, .not_blank = true},
     [CREATIVE_F_TYPE] = {"type", VF_ENUM, .required = true, .values = TYPES},
     [CREATIVE_F_STATUS] = {"status", VF_ENUM, .values = STATUSES},
     [CREATIVE_F_VISIBILITY] = {"visibility", VF_ENUM, .values = VISIBILITIES},

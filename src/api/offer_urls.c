@@ -13,7 +13,7 @@ static const char *const STATUSES[] = {"active", "paused", "archived", NULL};
 enum { F_NAME, F_DESTINATION_URL, F_STATUS, F_COUNT };
 
 static const field_spec_t FIELDS[F_COUNT] = {
-    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200},
+    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200, .not_blank = true},
     [F_DESTINATION_URL] = {"destination_url", VF_URL, .required = true},
     [F_STATUS] = {"status", VF_ENUM, .values = STATUSES},
 };

@@ -40,7 +40,7 @@ enum {
 };
 
 static const field_spec_t FIELDS[F_COUNT] = {
-    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200},
+    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200, .not_blank = true},
     [F_DESCRIPTION] = {"description", VF_TEXT, .max_len = 5000},
     [F_STATUS] = {"status", VF_ENUM, .values = STATUSES},
     [F_VISIBILITY] = {"visibility", VF_ENUM, .values = VISIBILITIES},

@@ -11,7 +11,7 @@ static const char *const STATUSES[] = {"active", "suspended", NULL};
 enum { F_NAME, F_EMAIL, F_STATUS, F_COUNT };
 
 static const field_spec_t FIELDS[F_COUNT] = {
-    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200},
+    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200, .not_blank = true},
     [F_EMAIL] = {"email", VF_EMAIL, .nullable = true},
     [F_STATUS] = {"status", VF_ENUM, .values = STATUSES},
 };

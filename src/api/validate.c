@@ -55,6 +55,8 @@ static int check_string(const field_spec_t *spec, const json_t *j, field_value_t
             return problem_field(p, "body", spec->name, "must be exactly %zu characters", spec->min_len);
         return problem_field(p, "body", spec->name, "must be %zu to %zu characters long", spec->min_len, spec->max_len);
     }
+    if (spec->not_blank && text_is_blank(v->s, v->len))
+        return problem_field(p, "body", spec->name, "must not be only white space");
     switch (spec->kind) {
     case VF_STRING:
         if (text_has_control(v->s, v->len, false))

@@ -36,6 +36,7 @@ typedef struct {
     bool required;             /* must be present and not null */
     bool nullable;             /* null is accepted (means "none") */
     size_t min_len, max_len;   /* strings, in code points; max_len 0 = no limit beyond the kind's own */
+    bool not_blank;            /* strings: at least one character that is not white space (text_is_blank) */
     int64_t min, max;          /* VF_INT; VF_STRING_LIST: max = most items */
     const char *const *values; /* VF_ENUM, NULL-terminated */
 } field_spec_t;

@@ -52,6 +52,33 @@ size_t text_utf8_length(const char *s, size_t len)
     return n;
 }
 
+/* The length of the white-space character at p (n bytes left), or 0 if p starts anything else. */
+static size_t space_at(const unsigned char *p, size_t n)
+{
+    if (p[0] == ' ' || p[0] == '\t' || p[0] == '\n' || p[0] == '\r')
+        return 1;
+    if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0) /* U+00A0 */
+        return 2;
+    if (n < 3)
+        return 0;
+    unsigned cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+    if ((p[0] & 0xf0) != 0xe0)
+        return 0;
+    return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f || cp == 0x3000 ? 3 : 0;
+}
+
+bool text_is_blank(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t k = space_at(p + i, len - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 bool text_has_control(const char *s, size_t len, bool allow_newlines)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -16,6 +16,9 @@ bool text_utf8_valid(const char *s, size_t len);
 size_t text_utf8_length(const char *s, size_t len);
 /* True if s contains C0/C1 control characters or DEL; with allow_newlines, \n \r \t are fine. */
 bool text_has_control(const char *s, size_t len, bool allow_newlines);
+/* True if s (valid UTF-8) has no character but white space: empty, or only the Unicode space
+ * separators (U+0020, U+00A0, U+1680, U+2000..U+200A, U+202F, U+205F, U+3000) and \t \n \r. */
+bool text_is_blank(const char *s, size_t len);
 /* Writes 2*n lowercase hex digits and a NUL to out (size >= 2*n + 1). */
 void text_hex(const unsigned char *in, size_t n, char *out);
 /* The value of one hex digit (either case), or -1. */

@@ -25,6 +25,31 @@ test('wrong types, unknown fields and out-of-range values name every field', asy
   assert.ok(r.body.errors.every((e) => e.in === 'body' && e.reason.length > 0));
 });
 
+test('a name of white space only is refused on create and on PATCH, for offers, partners, offer URLs and creatives', async () => {
+  const blank = ['   ', '\u00a0', ' \u3000\u2009 '];
+  for (const name of blank) {
+    const o = await api('POST', '/v1/offers', { key: ADMIN, body: { name, destination_url: 'https://shop.example/' } });
+    assert.equal(o.status, 400, JSON.stringify(name));
+    assert.deepEqual(o.body.errors.map((e) => [e.field, e.reason]), [['name', 'must not be only white space']]);
+    const p = await api('POST', '/v1/partners', { key: ADMIN, body: { name } });
+    assert.equal(p.status, 400);
+    assert.deepEqual(p.body.errors.map((e) => e.field), ['name']);
+  }
+  const offer = await createOffer();
+  const patch = await api('PATCH', `/v1/offers/${offer.id}`, { key: ADMIN, body: { name: '  ' }, contentType: 'application/merge-patch+json' });
+  assert.equal(patch.status, 400);
+  assert.equal((await api('GET', `/v1/offers/${offer.id}`, { key: ADMIN })).body.name, offer.name);
+  const url = await api('POST', `/v1/offers/${offer.id}/urls`, { key: ADMIN, body: { name: ' ', destination_url: 'https://shop.example/b' } });
+  assert.equal(url.status, 400);
+  assert.deepEqual(url.body.errors.map((e) => e.field), ['name']);
+  const creative = await api('POST', '/v1/creatives', { key: ADMIN, body: { offer_id: offer.id, name: '\u00a0', type: 'html', html_code: '<p>Go</p>' } });
+  assert.equal(creative.status, 400);
+  assert.deepEqual(creative.body.errors.map((e) => e.field), ['name']);
+  /* a name with spaces around a character is a name */
+  const ok = await api('POST', '/v1/offers', { key: ADMIN, body: { name: ` ${uniq('x')} `, destination_url: 'https://shop.example/' } });
+  assert.equal(ok.status, 201);
+});
+
 test('destination URLs that could be abused are refused', async () => {
   const bad = ['javascript:alert(1)', 'ftp://files.example/', 'http://user@evil.com/', 'https://exa mple.com/',
     'https://exämple.com/', '//evil.com/', `https://a.example/${'a'.repeat(2049)}`, 'https://a.example/\r\nx'];

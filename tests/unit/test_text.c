@@ -280,6 +280,22 @@ static void test_text_parse_decimal_takes_one_spelling_up_to_max(void **state)
     }
 }
 
+static void test_text_is_blank_only_for_white_space(void **state)
+{
+    (void)state;
+    assert_true(text_is_blank("", 0));
+    assert_true(text_is_blank("   ", 3));
+    assert_true(text_is_blank(" \t\r\n", 4));
+    assert_true(text_is_blank("\xc2\xa0", 2));                               /* U+00A0 */
+    assert_true(text_is_blank("\xe3\x80\x80 \xe2\x80\x8a\xe1\x9a\x80", 10)); /* U+3000, U+200A, U+1680 */
+    assert_true(text_is_blank("\xe2\x80\xaf\xe2\x81\x9f", 6));               /* U+202F, U+205F */
+    assert_false(text_is_blank(" a ", 3));
+    assert_false(text_is_blank("\xc3\xa9", 2));     /* é */
+    assert_false(text_is_blank("\xe2\x80\x8b", 3)); /* U+200B ZERO WIDTH SPACE: not a separator */
+    assert_false(text_is_blank("\xe3\x80\x81", 3)); /* U+3001 IDEOGRAPHIC COMMA */
+    assert_false(text_is_blank(" \xc2", 2));        /* a truncated sequence is not white space */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_text_hex_digit_reads_both_cases_and_nothing_else),
         cmocka_unit_test(test_text_like_escape_escapes_backslash_percent_underscore),
         cmocka_unit_test(test_text_is_token_accepts_only_short_ascii_tokens),
+        cmocka_unit_test(test_text_is_blank_only_for_white_space),
         cmocka_unit_test(test_text_parse_decimal_takes_one_spelling_up_to_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,7 @@ static const char *const COLORS[] = {"red", "green", "blue", NULL};
 enum { F_NAME, F_NOTE, F_URL, F_COLOR, F_EMAIL, F_CURRENCY, F_COUNT, F_FLAG, F_OPT, F_META, F_CODE, N_FIELDS };
 
 static const field_spec_t SPECS[N_FIELDS] = {
-    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200},
+    [F_NAME] = {"name", VF_STRING, .required = true, .min_len = 1, .max_len = 200, .not_blank = true},
     [F_NOTE] = {"note", VF_TEXT, .max_len = 10},
     [F_URL] = {"url", VF_URL, .nullable = true},
     [F_COLOR] = {"color", VF_ENUM, .values = COLORS},
@@ -135,6 +135,9 @@ static void test_validate_each_bad_value_is_one_named_error(void **state)
         {"{}", "name", "is required"},
         {"{\"note\":\"x\"}", "name", "is required"},
         {"{\"name\":null}", "name", "must not be null"},
+        /* a name of white space only (spaces, a no-break space, an ideographic space) */
+        {"{\"name\":\"   \"}", "name", "must not be only white space"},
+        {"{\"name\":\" \u00a0 \\u3000\"}", "name", "must not be only white space"},
         {"{\"name\":\"x\",\"note\":null}", "note", "must not be null"},
         {"{\"name\":\"x\",\"color\":null}", "color", "must not be null"},
         {"{\"name\":\"x\",\"currency\":null}", "currency", "must not be null"},
