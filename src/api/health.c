@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/key_cache.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/response.h"
-#include "api/key_cache.h"
 #include "track/track.h"
 
 static db_stmt_t SCHEMA_VERSION = DB_STMT("SELECT max(version)\n"
