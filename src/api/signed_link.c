@@ -29,10 +29,16 @@ static signed_url_param_t *query_params(request_t *r)
     return q;
 }
 
+/* Expiries are whole minutes (rounded up): the URL of a resource, and with it the ETag of an answer
+ * that contains it (a coupon's QR image, a creative's file), stays the same for a minute instead of
+ * changing every second, so conditional GETs and browser caches work. A URL lives TTL to TTL + 59 s. */
+#define EXPIRY_STEP_S 60
+
 const char *signed_link_issue(request_t *r, const char *path, const signed_url_param_t *params, size_t n,
                               int64_t *expires)
 {
     int64_t exp = (int64_t)time(NULL) + r->cfg->download_ttl;
+    exp += (EXPIRY_STEP_S - exp % EXPIRY_STEP_S) % EXPIRY_STEP_S;
     signed_url_claims_t c = {r->who.partner_id, path, strlen(path), params, n, exp};
     char suffix[SIGNED_URL_SUFFIX_MAX];
     buf_t url;

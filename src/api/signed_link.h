@@ -4,7 +4,8 @@
  * Issuing: a handler that answers an authenticated caller with a file or export URL calls
  * signed_link_issue with the path the URL serves and its resource parameters; it gets the whole
  * URL (TRACKGEN_PUBLIC_URL + path + "?" + parameters + "&p=…&exp=…&sig=…"), bound to the caller's
- * partner (0 for an admin), expiring after TRACKGEN_DOWNLOAD_TTL.
+ * partner (0 for an admin), expiring after TRACKGEN_DOWNLOAD_TTL (rounded up to a whole minute, so a
+ * resource's URL, and the ETag of an answer holding it, changes once a minute, not every second).
  *
  * Honouring: a route flagged ROUTE_SIGNED (with ROUTE_ANY_KEY) accepts p, exp and sig besides its
  * own query parameters; when sig is present the authenticator calls signed_link_authenticate

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { api, ADMIN, BASE, createOffer, createPartner, partnerWithKey, grant, linksFor, rawGet } from './lib/client.mjs';
+import { api, ADMIN, BASE, createOffer, createPartner, partnerWithKey, grant, linksFor, rawGet, sleep } from './lib/client.mjs';
 import { signedPath } from './lib/signed.mjs';
 
 const psql = (sql) => execFileSync(process.env.TG_STACK_CTL, ['psql', '-Atc', sql]).toString().trim();
@@ -80,6 +80,17 @@ test('create, read, patch, unassign and archive one code; the errors name their 
   const got = await api('GET', `/v1/coupons/${c.body.id}`, { key: ADMIN });
   assert.equal(got.status, 200);
   assert.equal(got.body.code, 'WELCOME10');
+  /* Its ETag holds a second later (the signed QR URLs in it expire on whole minutes): a conditional GET
+   * is 304. Tried again if a minute boundary of the expiry fell between the two requests. */
+  let revalidated;
+  for (let i = 0; i < 3 && revalidated === undefined; i++) {
+    const t0 = Date.now();
+    const first = await api('GET', `/v1/coupons/${c.body.id}`, { key: ADMIN });
+    await sleep(1100);
+    const again = await api('GET', `/v1/coupons/${c.body.id}`, { key: ADMIN, headers: { 'If-None-Match': first.headers.get('etag') } });
+    if (Math.ceil((t0 / 1000 + 3600) / 60) === Math.ceil((Date.now() / 1000 + 3600) / 60)) revalidated = again.status;
+  }
+  assert.equal(revalidated, 304);
   const paused = await api('PATCH', `/v1/coupons/${c.body.id}`, { key: ADMIN, body: { status: 'paused', ends_at: null } });
   assert.equal(paused.status, 200, paused.text);
   assert.equal(paused.body.state, 'paused');
