@@ -20,7 +20,15 @@ struct db {
     bool prepared[DB_MAX_STMTS + 1];
     bool in_tx;
     long long last_attempt_ms;
+    uint64_t connects_seen; /* the host's connect count at that attempt */
 };
+
+static shared_counter_t *host_connects; /* set once before the threads start; read-only after */
+
+void db_share_reconnects(shared_counter_t *connects)
+{
+    host_connects = connects;
+}
 
 static atomic_int next_stmt_id = 0;
 
@@ -92,9 +100,11 @@ static bool ensure_connected(db_t *db)
     }
     disconnect(db);
     long long now = now_ms();
-    if (now - db->last_attempt_ms < RECONNECT_INTERVAL_MS)
-        return false;
+    uint64_t connects = shared_counter_get(host_connects);
+    if (now - db->last_attempt_ms < RECONNECT_INTERVAL_MS && connects == db->connects_seen)
+        return false; /* tried a moment ago, and no thread of the host has connected since */
     db->last_attempt_ms = now;
+    db->connects_seen = connects;
     /* connect_timeout keeps a request from hanging on a dead host; the keepalives detect half-open sockets */
     const char *keys[] = {"dbname", "connect_timeout", "application_name", "keepalives_idle", NULL};
     const char *vals[] = {db->conninfo, "3", "trackgen", "30", NULL};
@@ -105,6 +115,7 @@ static bool ensure_connected(db_t *db)
         return false;
     }
     log_msg(LOG_INFO, "database connected");
+    db->connects_seen = shared_counter_bump(host_connects);
     return true;
 }
 

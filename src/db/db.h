@@ -5,7 +5,9 @@
  * prepared once per connection on first use and always executed with parameters. When the
  * server goes away the connection is re-established transparently on a later request; while it
  * cannot be, requests fail fast with 503 service-unavailable (a reconnect is tried at most once
- * per second per thread). Results are registered on the request arena (PQclear at reset).
+ * per second per thread, and at once by every thread as soon as any thread of the host has
+ * connected since its own last try: see db_share_reconnects). Results are registered on the
+ * request arena (PQclear at reset).
  */
 #ifndef TRACKGEN_DB_H
 #define TRACKGEN_DB_H
@@ -16,6 +18,7 @@
 
 #include "util/arena.h"
 #include "util/problem.h"
+#include "util/shared_counter.h"
 
 #define DB_MAX_STMTS 128
 
@@ -33,6 +36,12 @@ typedef struct {
         .sql = (sql_text), .nparams = (n), .retry_safe = (retry), .id = 0                                              \
     }
 
+/* The host's count of successful connects (a counter its processes share, util/shared_counter.h):
+ * each connect bumps it, and a thread whose last try failed tries again as soon as it has moved,
+ * instead of waiting out its second — so once the database is back and one request of the host
+ * has connected, no other thread answers 503 for the rest of its second. Set before the threads
+ * start (NULL: each thread on its own, once a second); the caller keeps it open until they stop. */
+void db_share_reconnects(shared_counter_t *connects);
 /* Creates a handle that connects lazily. Owned by the calling thread; free with db_close(). */
 db_t *db_open(const char *conninfo);
 void db_close(db_t *db);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "util/log.h"
 
 #define CACHE_FIRST_LOAD_WAIT_MS 5000
@@ -30,6 +31,11 @@ track_t *track_start(const config_t *cfg)
     t->generation = shared_counter_open(path);
     if (!t->generation)
         log_msg(LOG_ERROR, "cannot open the cache generation %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/db.connects", cfg->spool_dir); /* shared by the host's processes */
+    t->db_connects = shared_counter_open(path);
+    if (!t->db_connects) /* then each thread retries on its own, once a second */
+        log_msg(LOG_WARN, "cannot open the shared connect count %s: %s", path, strerror(errno));
+    db_share_reconnects(t->db_connects);
     snprintf(path, sizeof path, "%s/offer-cache.snapshot", cfg->spool_dir);
     t->cache =
         t->generation ? offer_cache_start(cfg->database_url, path, t->generation, CACHE_FIRST_LOAD_WAIT_MS) : NULL;
@@ -55,5 +61,7 @@ void track_stop(track_t *t)
     shipper_stop(t->shipper); /* then ships it, if the database is there */
     offer_cache_stop(t->cache);
     shared_counter_close(t->generation);
+    db_share_reconnects(NULL); /* the request threads have stopped */
+    shared_counter_close(t->db_connects);
     free(t);
 }

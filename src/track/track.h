@@ -17,8 +17,9 @@ typedef struct track {
     spool_t *spool;
     shipper_t *shipper;
     offer_cache_t *cache;
-    shared_counter_t *generation; /* bumped after a write to what the caches hold (api/app.c) */
-    struct key_cache *keys;       /* the API keys (api/key_cache.h): started and stopped by api/app.c */
+    shared_counter_t *generation;  /* bumped after a write to what the caches hold (api/app.c) */
+    shared_counter_t *db_connects; /* the host's database connects (db_share_reconnects) */
+    struct key_cache *keys;        /* the API keys (api/key_cache.h): started and stopped by api/app.c */
     const config_t *cfg;
 } track_t;
 
