@@ -50,6 +50,8 @@ static void *load(PGconn *conn, void *ctx)
         return NULL;
     }
     key_snapshot_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
     s->n = (size_t)PQntuples(r);
     s->keys = calloc(s->n + 1, sizeof *s->keys);
     if (!s->keys)

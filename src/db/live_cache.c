@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/deadline.h"
 #include "util/log.h"
 
 #define RETRY_MIN_MS 100 /* between two connection attempts while the database is unreachable */
@@ -202,18 +203,6 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
-/* A CLOCK_REALTIME deadline ms from now, for pthread_cond_timedwait. */
-static struct timespec deadline_after_ms(int ms)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (long)(ms % 1000) * 1000000L;
-    t.tv_sec += t.tv_nsec / 1000000000L;
-    t.tv_nsec %= 1000000000L;
-    return t;
-}
-
 static void destroy(live_cache_t *c)
 {
     pthread_rwlock_destroy(&c->lock);
@@ -246,7 +235,7 @@ live_cache_t *live_cache_start(const char *conninfo, const live_cache_ops_t *ops
         destroy(c);
         return NULL;
     }
-    struct timespec until = deadline_after_ms(wait_ms);
+    struct timespec until = deadline_in_ms(CLOCK_REALTIME, wait_ms);
     pthread_mutex_lock(&c->mu);
     while (!live_cache_ready(c))
         if (pthread_cond_timedwait(&c->loaded, &c->mu, &until) == ETIMEDOUT)
@@ -315,7 +304,7 @@ void live_cache_release(live_cache_t *c)
 
 bool live_cache_refresh(live_cache_t *c, int wait_ms)
 {
-    struct timespec until = deadline_after_ms(wait_ms);
+    struct timespec until = deadline_in_ms(CLOCK_REALTIME, wait_ms);
     pthread_mutex_lock(&c->mu);
     uint64_t mine = ++c->asked;
     wake(c);

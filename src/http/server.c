@@ -120,8 +120,7 @@ static void *worker_main(void *arg)
 {
     pthread_setname_np(pthread_self(), "tg-request"); /* for top -H, perf and gdb */
     server_t *s = arg;
-    /* The thread's handle (a database connection) and epoll set, for its whole life; closed when
-     * the loop ends. */
+    /* The thread's handle (a database connection), for its whole life; closed when the loop ends. */
     struct db *db = s->app->thread_open(s->cfg);
     if (!db) {
         log_msg(LOG_ERROR, "worker thread could not start");
@@ -130,7 +129,8 @@ static void *worker_main(void *arg)
     exchange_t *x = exchange_get(s->listen_fd);
     while (accept_next(s, &x)) {
         exchange_begin(x, s->cfg, db, s->track);
-        if (dispatch_request(&x->req) == DISPATCH_DEFERRED) /* answered later, elsewhere; this thread moves on */
+        if (dispatch_request(&x->req) ==
+            DISPATCH_DEFERRED) /* answered once durable (by whichever thread writes its batch) */
             s->app->defer(s->track, x->req.defer.line, x->req.defer.len, deferred_done, x);
         else
             exchange_complete(x);

@@ -15,9 +15,12 @@
 #include "track/link_url.h"
 #include "util/buf.h"
 
-#define HITLOG_COLUMNS                                                                                                 \
-    "transaction_id, kind, hit_at, partner_id, offer_id, offer_url_id, source_id, sub1, sub2, sub3, sub4, sub5, "      \
-    "ip, user_agent, referer, outcome, is_bot"
+/* The columns, each name prefixed by t (e.g. "i." for a table alias, "" for none). */
+#define HITLOG_COLUMNS_OF(t)                                                                                           \
+    t "transaction_id, " t "kind, " t "hit_at, " t "partner_id, " t "offer_id, " t "offer_url_id, " t "source_id, " t  \
+      "sub1, " t "sub2, " t "sub3, " t "sub4, " t "sub5, " t "ip, " t "user_agent, " t "referer, " t "outcome, " t     \
+      "is_bot"
+#define HITLOG_COLUMNS HITLOG_COLUMNS_OF("")
 
 #define HITLOG_LINE_MAX (16 * 1024)
 

@@ -41,10 +41,8 @@ static const char LOCK_WAIT[] = LOCK_KEYS_SQL("count(pg_advisory_xact_lock"); /*
  * ip is compared too, as NULL is no one's IP. */
 #define SAME_VISITOR "hit_visitor_key(h.kind, h.partner_id, h.offer_id, h.ip, h.user_agent) = i.visitor"
 
-/* hits_incoming's columns as hits has them (without the computed visitor key). */
-#define INCOMING_COLUMNS                                                                                               \
-    "i.transaction_id, i.kind, i.hit_at, i.partner_id, i.offer_id, i.offer_url_id, i.source_id, i.sub1, i.sub2, "      \
-    "i.sub3, i.sub4, i.sub5, i.ip, i.user_agent, i.referer, i.outcome, i.is_bot"
+/* hits_incoming's columns as hits has them (named: i.* would add the visitor key). */
+#define INCOMING_COLUMNS HITLOG_COLUMNS_OF("i.")
 
 static const char CREATE_INCOMING[] =
     "CREATE TEMP TABLE hits_incoming (\n"

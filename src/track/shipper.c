@@ -21,6 +21,7 @@
 #include "track/partitions.h"
 #include "track/ship_batch.h"
 #include "util/buf.h"
+#include "util/deadline.h"
 #include "util/log.h"
 
 #define PASS_INTERVAL_MS 100
@@ -222,12 +223,7 @@ static void *shipper_main(void *arg)
         pthread_mutex_unlock(&s->mu);
         ship_pass(s);
         pthread_mutex_lock(&s->mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        long wait_ms = s->conn ? PASS_INTERVAL_MS : RETRY_INTERVAL_MS;
-        until.tv_nsec += wait_ms * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
+        struct timespec until = deadline_in_ms(CLOCK_REALTIME, s->conn ? PASS_INTERVAL_MS : RETRY_INTERVAL_MS);
         if (!s->stopping)
             pthread_cond_timedwait(&s->wake, &s->mu, &until);
     }

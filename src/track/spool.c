@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/deadline.h"
 #include "util/log.h"
 
 #define SEGMENT_MAX_BYTES (8 * 1024 * 1024)
@@ -216,12 +217,7 @@ static void lead(spool_t *s)
             /* Group commit: let the lines of requests arriving right now join this sync. Each
              * sync costs far more CPU than waiting this long (see bench/click.sh). Answering the
              * previous batch counts as part of the wait. */
-            struct timespec until = gather_from;
-            until.tv_nsec += GATHER_NS;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = deadline_plus_ns(gather_from, GATHER_NS);
             pthread_mutex_unlock(&s->mu);
             clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
             pthread_mutex_lock(&s->mu);
@@ -270,13 +266,7 @@ static void *housekeeper_main(void *arg)
     spool_t *s = arg;
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += SEGMENT_MAX_AGE_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = deadline_in_ms(CLOCK_REALTIME, SEGMENT_MAX_AGE_MS);
         pthread_cond_timedwait(&s->tick, &s->mu, &until);
         if (!s->leading && s->fd >= 0 && now_ms() - s->seg_opened_ms >= SEGMENT_MAX_AGE_MS)
             segment_close(s); /* under mu with no leader: nobody else touches the writer's part */

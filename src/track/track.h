@@ -1,8 +1,8 @@
 /*
  * track.h — the services the public tracking endpoints share in one worker process: the
- * durable hit spool, the shipper that moves it into PostgreSQL, the offer cache and the host's
- * cache generation (db/live_cache.h). Started and stopped by the server; handlers reach them
- * through request_t.track.
+ * durable hit spool, the shipper that moves it into PostgreSQL, the offer cache, the host's cache
+ * generation (db/live_cache.h) and its shared database connect count (db/db.h). Started and
+ * stopped by the server; handlers reach them through request_t.track.
  */
 #ifndef TRACKGEN_TRACK_H
 #define TRACKGEN_TRACK_H

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/deadline.h"
 
 static atomic_int current_level = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -97,11 +98,7 @@ static void *logger_main(void *arg)
     buf_init(&spare, 2 * BATCH_MAX);
     pthread_mutex_lock(&batch.mu);
     while (!batch.stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += BATCH_INTERVAL_MS * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
+        struct timespec until = deadline_in_ms(CLOCK_REALTIME, BATCH_INTERVAL_MS);
         pthread_cond_timedwait(&batch.wake, &batch.mu, &until);
         if (batch.pending.len)
             flush_locked(&spare);

@@ -59,11 +59,9 @@ static size_t space_at(const unsigned char *p, size_t n)
         return 1;
     if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0) /* U+00A0 */
         return 2;
-    if (n < 3)
+    if (n < 3 || (p[0] & 0xf0) != 0xe0) /* the other separators are 3-byte sequences */
         return 0;
     unsigned cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-    if ((p[0] & 0xf0) != 0xe0)
-        return 0;
     return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f || cp == 0x3000 ? 3 : 0;
 }
 
